@@ -1,0 +1,555 @@
+package describe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// Fetch reads the selected groups. Its requests do not grow with the number
+// of groups: one ListGroups per broker, DescribeGroups / ConsumerGroupDescribe
+// / OffsetFetch batched per coordinator, one Metadata, and two ListOffsets
+// per partition leader.
+//
+// An error is returned only when nothing useful could be read (cluster
+// unreachable, auth failure); per-group and per-partition failures are kept
+// in the Snapshot.
+func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error) {
+	snap := &Snapshot{Topics: map[string]*TopicFacts{}, Brokers: map[int32]string{}, Isolation: sel.Isolation}
+	if snap.Isolation == "" {
+		snap.Isolation = ReadUncommitted
+	}
+
+	listed, err := listGroups(ctx, cl, snap)
+	if err != nil {
+		return nil, err
+	}
+	groups := selectGroups(sel, listed)
+	if len(groups) == 0 {
+		return snap, nil
+	}
+
+	var classic, consumer []string
+	for _, g := range groups {
+		if g.Type == TypeConsumer {
+			consumer = append(consumer, g.Name)
+		} else if g.Type == TypeClassic || g.Type == "" {
+			classic = append(classic, g.Name)
+		}
+	}
+	byName := map[string]*GroupFacts{}
+	for _, g := range groups {
+		byName[g.Name] = g
+	}
+	needMembers := sel.Members || sel.Offsets || sel.Topic != ""
+	if needMembers {
+		if err := describeClassic(ctx, cl, classic, byName, snap); err != nil {
+			return nil, err
+		}
+		if err := describeConsumer(ctx, cl, consumer, byName, snap); err != nil {
+			return nil, err
+		}
+	}
+	if sel.Offsets || sel.Topic != "" {
+		names := make([]string, 0, len(groups))
+		for _, g := range groups {
+			if g.Type == TypeClassic || g.Type == TypeConsumer || g.Type == "" {
+				names = append(names, g.Name)
+			}
+		}
+		if err := fetchCommitted(ctx, cl, names, byName); err != nil {
+			return nil, err
+		}
+	}
+
+	// One Metadata for all topics: it names KIP-848 assignments (which carry
+	// only topic ids) and gives partition counts and leaders.
+	meta, err := kadm.NewClient(cl).Metadata(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range meta.Brokers {
+		snap.Brokers[b.NodeID] = net.JoinHostPort(b.Host, strconv.Itoa(int(b.Port)))
+	}
+	resolveTopicIDs(groups, meta.Topics)
+
+	kept := groups[:0]
+	for _, g := range groups {
+		if sel.Topic != "" && !g.touches(sel.Topic) {
+			continue
+		}
+		kept = append(kept, g)
+	}
+	groups = kept
+	for _, g := range groups {
+		snap.Groups = append(snap.Groups, *g)
+	}
+	if !sel.Offsets {
+		return snap, nil
+	}
+
+	for _, g := range groups {
+		for _, t := range g.Topics() {
+			if sel.Topic != "" && t != sel.Topic {
+				continue
+			}
+			if _, ok := snap.Topics[t]; ok {
+				continue
+			}
+			tf := &TopicFacts{Name: t, Partitions: map[int32]*PartitionFacts{}}
+			snap.Topics[t] = tf
+			td, ok := meta.Topics[t]
+			switch {
+			case !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition):
+				tf.Err = "topic does not exist (deleted?)"
+			case td.Err != nil:
+				tf.Err = kerrText(td.Err)
+			default:
+				tf.Exists = true
+				for p, pd := range td.Partitions {
+					pf := &PartitionFacts{Leader: pd.Leader}
+					if pd.Err != nil && !errors.Is(pd.Err, kerr.ReplicaNotAvailable) {
+						pf.Err = kerrText(pd.Err)
+					} else if pd.Leader < 0 {
+						pf.Err = "partition has no leader"
+					}
+					tf.Partitions[p] = pf
+				}
+			}
+		}
+	}
+	if err := listOffsets(ctx, cl, snap, -2, 0, func(pf *PartitionFacts, o int64) { pf.Start = &o }); err != nil {
+		return nil, err
+	}
+	var iso int8
+	if snap.Isolation == ReadCommitted {
+		iso = 1
+	}
+	if err := listOffsets(ctx, cl, snap, -1, iso, func(pf *PartitionFacts, o int64) { pf.End = &o }); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+// listGroups lists every group with its type, asking every broker once.
+func listGroups(ctx context.Context, cl *kgo.Client, snap *Snapshot) (map[string]*GroupFacts, error) {
+	req := kmsg.NewPtrListGroupsRequest()
+	shards := cl.RequestSharded(ctx, req)
+	out := map[string]*GroupFacts{}
+	var firstErr error
+	failed := 0
+	for _, sh := range shards {
+		if sh.Err != nil {
+			failed++
+			if firstErr == nil {
+				firstErr = sh.Err
+			}
+			snap.Warnings = append(snap.Warnings, fmt.Sprintf("broker %d: list groups failed: %v", sh.Meta.NodeID, sh.Err))
+			continue
+		}
+		resp := sh.Resp.(*kmsg.ListGroupsResponse)
+		if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
+			failed++
+			if firstErr == nil {
+				firstErr = err
+			}
+			snap.Warnings = append(snap.Warnings, fmt.Sprintf("broker %d: list groups failed: %s", sh.Meta.NodeID, kerrText(err)))
+			continue
+		}
+		for _, g := range resp.Groups {
+			typ := g.GroupType
+			if typ == "" { // brokers before 3.8 (ListGroups v4 and older) are classic only
+				typ = TypeClassic
+			}
+			out[g.Group] = &GroupFacts{
+				Name: g.Group, Found: true, State: g.GroupState, Type: typ,
+				ProtocolType: g.ProtocolType, Coordinator: sh.Meta.NodeID,
+			}
+		}
+	}
+	if failed == len(shards) && firstErr != nil {
+		return nil, firstErr
+	}
+	return out, nil
+}
+
+// selectGroups applies the name selection and the state/type filters.
+// Named groups that are not listed are kept (as classic, not yet found) so
+// that DescribeGroups can say whether they exist.
+func selectGroups(sel Selection, listed map[string]*GroupFacts) []*GroupFacts {
+	var out []*GroupFacts
+	seen := map[string]bool{}
+	add := func(g *GroupFacts) {
+		if seen[g.Name] || !sel.matchFilters(g.State, g.Type) {
+			return
+		}
+		seen[g.Name] = true
+		out = append(out, g)
+	}
+	for _, name := range sel.Groups {
+		if g, ok := listed[name]; ok {
+			add(g)
+		} else if !seen[name] {
+			seen[name] = true
+			out = append(out, &GroupFacts{Name: name, Type: TypeClassic, Coordinator: -1})
+		}
+	}
+	if sel.All || sel.Regex != nil || (len(sel.Groups) == 0) {
+		names := make([]string, 0, len(listed))
+		for n := range listed {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if sel.Regex != nil && !sel.Regex.MatchString(n) {
+				continue
+			}
+			if !sel.All && sel.Regex == nil && len(sel.Groups) == 0 {
+				// no selection at all: list everything
+			}
+			add(listed[n])
+		}
+	}
+	return out
+}
+
+func describeClassic(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts, snap *Snapshot) error {
+	if len(names) == 0 {
+		return nil
+	}
+	req := kmsg.NewPtrDescribeGroupsRequest()
+	req.Groups = names
+	shards := cl.RequestSharded(ctx, req)
+	answered := map[string]bool{}
+	var firstErr error
+	for _, sh := range shards {
+		if sh.Err != nil {
+			if firstErr == nil {
+				firstErr = sh.Err
+			}
+			for _, n := range sh.Req.(*kmsg.DescribeGroupsRequest).Groups {
+				byName[n].Err = "describe failed: " + errText(sh.Err)
+				answered[n] = true
+			}
+			continue
+		}
+		resp := sh.Resp.(*kmsg.DescribeGroupsResponse)
+		for _, rg := range resp.Groups {
+			g := byName[rg.Group]
+			if g == nil {
+				continue
+			}
+			answered[rg.Group] = true
+			g.Coordinator = sh.Meta.NodeID
+			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+				if errors.Is(err, kerr.GroupIDNotFound) && g.Found {
+					// Kafka answers this for a KIP-848 group asked through the
+					// classic API; the listing told us it exists.
+					g.Err = "describe failed: " + kerrText(err)
+				} else if errors.Is(err, kerr.GroupIDNotFound) {
+					g.Found = false
+				} else {
+					g.Err = "describe failed: " + kerrText(err)
+				}
+				continue
+			}
+			if rg.State == "Dead" && !g.Found {
+				continue // Kafka's answer for a group it does not know
+			}
+			g.Found = true
+			g.State = rg.State
+			g.ProtocolType = rg.ProtocolType
+			g.Protocol = rg.Protocol
+			for _, rm := range rg.Members {
+				m := MemberFacts{MemberID: rm.MemberID, InstanceID: rm.InstanceID, ClientID: rm.ClientID, Host: rm.ClientHost}
+				if rg.ProtocolType == "consumer" {
+					var meta kmsg.ConsumerMemberMetadata
+					if meta.ReadFrom(rm.ProtocolMetadata) == nil {
+						m.Subscribed = append([]string(nil), meta.Topics...)
+						sort.Strings(m.Subscribed)
+					}
+					var asg kmsg.ConsumerMemberAssignment
+					if asg.ReadFrom(rm.MemberAssignment) == nil {
+						m.Assigned = map[string][]int32{}
+						for _, t := range asg.Topics {
+							m.Assigned[t.Topic] = append(m.Assigned[t.Topic], t.Partitions...)
+						}
+						sortAssignment(m.Assigned)
+					}
+				}
+				g.Members = append(g.Members, m)
+			}
+		}
+	}
+	if len(answered) == 0 && firstErr != nil {
+		return firstErr
+	}
+	return nil
+}
+
+func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts, snap *Snapshot) error {
+	if len(names) == 0 {
+		return nil
+	}
+	req := kmsg.NewPtrConsumerGroupDescribeRequest()
+	req.Groups = names
+	shards := cl.RequestSharded(ctx, req)
+	var firstErr error
+	answered := 0
+	for _, sh := range shards {
+		if sh.Err != nil {
+			if firstErr == nil {
+				firstErr = sh.Err
+			}
+			for _, n := range sh.Req.(*kmsg.ConsumerGroupDescribeRequest).Groups {
+				byName[n].Err = "describe failed: " + errText(sh.Err)
+			}
+			continue
+		}
+		answered++
+		resp := sh.Resp.(*kmsg.ConsumerGroupDescribeResponse)
+		for _, rg := range resp.Groups {
+			g := byName[rg.Group]
+			if g == nil {
+				continue
+			}
+			g.Coordinator = sh.Meta.NodeID
+			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+				g.Err = "describe failed: " + kerrText(err)
+				continue
+			}
+			g.Found = true
+			g.State = rg.State
+			g.Protocol = rg.AssignorName
+			g.ProtocolType = "consumer"
+			epoch, aepoch := rg.Epoch, rg.AssignmentEpoch
+			g.Epoch, g.AssignmentEpoch = &epoch, &aepoch
+			for _, rm := range rg.Members {
+				me := rm.MemberEpoch
+				m := MemberFacts{
+					MemberID: rm.MemberID, InstanceID: rm.InstanceID, ClientID: rm.ClientID, Host: rm.ClientHost,
+					Subscribed: append([]string(nil), rm.SubscribedTopics...), MemberEpoch: &me,
+					Assigned: assignmentByRef(rm.Assignment), Target: assignmentByRef(rm.TargetAssignment),
+				}
+				sort.Strings(m.Subscribed)
+				g.Members = append(g.Members, m)
+			}
+		}
+	}
+	if answered == 0 && firstErr != nil {
+		return firstErr
+	}
+	return nil
+}
+
+// assignmentByRef keys a KIP-848 assignment by topic name when the broker
+// sent one, else by a placeholder holding the topic id; resolveTopicIDs
+// replaces placeholders (kfake, unlike Kafka, leaves names empty).
+func assignmentByRef(a kmsg.Assignment) map[string][]int32 {
+	out := map[string][]int32{}
+	for _, tp := range a.TopicPartitions {
+		key := tp.Topic
+		if key == "" {
+			key = idPrefix + kadm.TopicID(tp.TopicID).String()
+		}
+		out[key] = append(out[key], tp.Partitions...)
+	}
+	sortAssignment(out)
+	return out
+}
+
+const idPrefix = "\x00id:"
+
+func resolveTopicIDs(groups []*GroupFacts, topics kadm.TopicDetails) {
+	names := map[string]string{}
+	for name, td := range topics {
+		names[idPrefix+td.ID.String()] = name
+	}
+	fix := func(a map[string][]int32) {
+		for k, ps := range a {
+			if !strings.HasPrefix(k, idPrefix) {
+				continue
+			}
+			delete(a, k)
+			name, ok := names[k]
+			if !ok {
+				name = "<unknown topic id " + strings.TrimPrefix(k, idPrefix) + ">"
+			}
+			a[name] = append(a[name], ps...)
+		}
+		sortAssignment(a)
+	}
+	for _, g := range groups {
+		for i := range g.Members {
+			fix(g.Members[i].Assigned)
+			fix(g.Members[i].Target)
+		}
+	}
+}
+
+func sortAssignment(a map[string][]int32) {
+	for t, ps := range a {
+		sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
+		a[t] = ps
+	}
+}
+
+func fetchCommitted(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts) error {
+	if len(names) == 0 {
+		return nil
+	}
+	fetched := kadm.NewClient(cl).FetchManyOffsets(ctx, names...)
+	failed := 0
+	var firstErr error
+	for _, n := range names {
+		g := byName[n]
+		g.Committed = map[TP]int64{}
+		r, ok := fetched[n]
+		if !ok {
+			continue
+		}
+		if r.Err != nil {
+			if errors.Is(r.Err, kerr.GroupIDNotFound) {
+				continue // kfake: unknown group; Kafka answers with no offsets
+			}
+			failed++
+			if firstErr == nil {
+				firstErr = r.Err
+			}
+			if g.Err == "" {
+				g.Err = "offset fetch failed: " + errText(r.Err)
+			}
+			continue
+		}
+		if len(r.Fetched) > 0 {
+			g.Found = true
+		}
+		for t, ps := range r.Fetched {
+			for p, o := range ps {
+				tp := TP{t, p}
+				if o.Err != nil {
+					if g.CommitErrors == nil {
+						g.CommitErrors = map[TP]string{}
+					}
+					g.CommitErrors[tp] = kerrText(o.Err)
+					continue
+				}
+				if o.At >= 0 {
+					g.Committed[tp] = o.At
+				}
+			}
+		}
+	}
+	if failed == len(names) && firstErr != nil && isConnError(firstErr) {
+		return firstErr
+	}
+	return nil
+}
+
+// listOffsets lists one offset (timestamp -2 start, -1 end) for every
+// partition of every known topic: one request per partition leader.
+func listOffsets(ctx context.Context, cl *kgo.Client, snap *Snapshot, ts int64, isolation int8, set func(*PartitionFacts, int64)) error {
+	req := kmsg.NewPtrListOffsetsRequest()
+	req.IsolationLevel = isolation
+	names := make([]string, 0, len(snap.Topics))
+	for t, tf := range snap.Topics {
+		if tf.Exists {
+			names = append(names, t)
+		}
+	}
+	sort.Strings(names)
+	for _, t := range names {
+		rt := kmsg.NewListOffsetsRequestTopic()
+		rt.Topic = t
+		ps := make([]int32, 0, len(snap.Topics[t].Partitions))
+		for p, pf := range snap.Topics[t].Partitions {
+			if pf.Err == "" {
+				ps = append(ps, p)
+			}
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
+		for _, p := range ps {
+			rp := kmsg.NewListOffsetsRequestTopicPartition()
+			rp.Partition = p
+			rp.Timestamp = ts
+			rt.Partitions = append(rt.Partitions, rp)
+		}
+		if len(rt.Partitions) > 0 {
+			req.Topics = append(req.Topics, rt)
+		}
+	}
+	if len(req.Topics) == 0 {
+		return nil
+	}
+	shards := cl.RequestSharded(ctx, req)
+	ok := 0
+	var firstErr error
+	for _, sh := range shards {
+		if sh.Err != nil {
+			if firstErr == nil {
+				firstErr = sh.Err
+			}
+			for _, rt := range sh.Req.(*kmsg.ListOffsetsRequest).Topics {
+				for _, rp := range rt.Partitions {
+					if pf := snap.Topics[rt.Topic].Partitions[rp.Partition]; pf != nil && pf.Err == "" {
+						pf.Err = "list offsets failed: " + errText(sh.Err)
+					}
+				}
+			}
+			continue
+		}
+		ok++
+		for _, t := range sh.Resp.(*kmsg.ListOffsetsResponse).Topics {
+			tf := snap.Topics[t.Topic]
+			if tf == nil {
+				continue
+			}
+			for _, p := range t.Partitions {
+				pf := tf.Partitions[p.Partition]
+				if pf == nil {
+					continue
+				}
+				if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+					pf.Err = "list offsets failed: " + kerrText(err)
+					continue
+				}
+				set(pf, p.Offset)
+			}
+		}
+	}
+	if ok == 0 && firstErr != nil && isConnError(firstErr) {
+		return firstErr
+	}
+	return nil
+}
+
+func isConnError(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, kerr.SaslAuthenticationFailed)
+}
+
+// kerrText renders a Kafka error as "NAME: description".
+func kerrText(err error) string {
+	var ke *kerr.Error
+	if errors.As(err, &ke) {
+		return ke.Message + ": " + ke.Description
+	}
+	return err.Error()
+}
+
+func errText(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timed out"
+	}
+	return kerrText(err)
+}

@@ -1,0 +1,395 @@
+package describe_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/describe"
+)
+
+type lab struct {
+	t       testing.TB
+	c       *kfake.Cluster
+	brokers []string
+	cl      *kgo.Client
+	adm     *kadm.Client
+	ctx     context.Context
+}
+
+func newLab(t testing.TB, opts ...kfake.Opt) *lab {
+	t.Helper()
+	c, err := cluster.NewFake(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := cluster.Client(c.ListenAddrs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return &lab{t: t, c: c, brokers: c.ListenAddrs(), cl: cl, adm: kadm.NewClient(cl), ctx: ctx}
+}
+
+func (l *lab) topic(name string, partitions int32, records int) {
+	l.t.Helper()
+	if err := cluster.CreateTopic(l.ctx, l.adm, name, partitions, nil); err != nil {
+		l.t.Fatal(err)
+	}
+	for p := int32(0); p < partitions; p++ {
+		if records > 0 {
+			if err := cluster.Produce(l.ctx, l.cl, name, p, records, time.Time{}); err != nil {
+				l.t.Fatal(err)
+			}
+		}
+	}
+}
+
+func (l *lab) commit(group string, offsets map[string]map[int32]int64) {
+	l.t.Helper()
+	if err := cluster.Commit(l.ctx, l.adm, group, offsets); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+func (l *lab) member(spec cluster.MemberSpec) *cluster.Member {
+	l.t.Helper()
+	m, err := cluster.StartMember(l.brokers, spec)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	l.t.Cleanup(m.Close)
+	return m
+}
+
+func (l *lab) fetch(sel describe.Selection) describe.Document {
+	l.t.Helper()
+	snap, err := describe.Fetch(l.ctx, l.cl, sel)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return describe.Build(snap, describe.ViewOptions{Topic: sel.Topic})
+}
+
+func groupByName(t testing.TB, doc describe.Document, name string) describe.GroupView {
+	t.Helper()
+	for _, g := range doc.Groups {
+		if g.Group == name {
+			return g
+		}
+	}
+	t.Fatalf("group %s not in document (%d groups)", name, len(doc.Groups))
+	return describe.GroupView{}
+}
+
+func TestFetchClassicGroupWithLiveMembers(t *testing.T) {
+	l := newLab(t)
+	l.topic("orders", 4, 10)
+	// Commits made while the group is empty; the members never commit, so
+	// the committed offsets stay exactly these.
+	l.commit("billing", map[string]map[int32]int64{"orders": {0: 10, 1: 7, 2: 0}})
+	l.member(cluster.MemberSpec{Group: "billing", Topics: []string{"orders"}, ClientID: "bill-a"})
+	l.member(cluster.MemberSpec{Group: "billing", Topics: []string{"orders"}, ClientID: "bill-b"})
+	if err := cluster.WaitGroupAssigned(l.ctx, l.cl, "billing", 2, 4); err != nil {
+		t.Fatal(err)
+	}
+	doc := l.fetch(describe.Selection{Groups: []string{"billing"}, Offsets: true, Members: true})
+	g := groupByName(t, doc, "billing")
+	if g.Error != nil {
+		t.Fatalf("unexpected error %s", *g.Error)
+	}
+	if *g.State != "Stable" || *g.Type != "classic" || g.Protocol == nil || *g.Protocol != "range" {
+		t.Fatalf("state/type/protocol = %v/%v/%v", *g.State, *g.Type, g.Protocol)
+	}
+	if len(g.Members) != 2 {
+		t.Fatalf("members = %d, want 2", len(g.Members))
+	}
+	seen := map[int32]string{}
+	for _, m := range g.Members {
+		if m.Partitions != 2 || len(m.Assignment["orders"]) != 2 {
+			t.Errorf("member %s has %v, want 2 partitions of orders", m.ClientID, m.Assignment)
+		}
+		for _, p := range m.Assignment["orders"] {
+			seen[p] = m.ClientID
+		}
+	}
+	if len(seen) != 4 {
+		t.Fatalf("assigned partitions %v, want 0-3", seen)
+	}
+	wantLag := map[int32]*int64{0: ptr(int64(0)), 1: ptr(int64(3)), 2: ptr(int64(10)), 3: nil}
+	for _, p := range g.Partitions {
+		want := wantLag[p.Partition]
+		if (want == nil) != (p.Lag == nil) || (want != nil && *want != *p.Lag) {
+			t.Errorf("orders/%d lag = %v, want %v", p.Partition, deref(p.Lag), deref(want))
+		}
+		if p.ClientID == nil || *p.ClientID != seen[p.Partition] {
+			t.Errorf("orders/%d owner = %v, want %s", p.Partition, deref(p.ClientID), seen[p.Partition])
+		}
+	}
+	if g.TotalLag == nil || *g.TotalLag != 13 {
+		t.Fatalf("total lag = %v, want 13", deref(g.TotalLag))
+	}
+	if g.Summary.UncommittedPartitions != 1 || g.Summary.UncommittedBacklog != 10 {
+		t.Fatalf("uncommitted = %d partitions / %d records, want 1 / 10", g.Summary.UncommittedPartitions, g.Summary.UncommittedBacklog)
+	}
+	if g.Coordinator == nil || g.Coordinator.Host == nil {
+		t.Fatalf("coordinator not resolved: %+v", g.Coordinator)
+	}
+}
+
+func TestFetchKIP848GroupResolvesTopicNames(t *testing.T) {
+	l := newLab(t)
+	l.topic("clicks", 3, 5)
+	l.topic("views", 3, 5)
+	l.member(cluster.MemberSpec{Group: "analytics", Topics: []string{"clicks", "views"}, ClientID: "an-1", KIP848: true})
+	l.member(cluster.MemberSpec{Group: "analytics", Topics: []string{"clicks", "views"}, ClientID: "an-2", KIP848: true})
+	if err := cluster.WaitGroupAssigned(l.ctx, l.cl, "analytics", 2, 6); err != nil {
+		t.Fatal(err)
+	}
+	doc := l.fetch(describe.Selection{Groups: []string{"analytics"}, Offsets: true, Members: true})
+	g := groupByName(t, doc, "analytics")
+	if g.Error != nil {
+		t.Fatalf("error: %s", *g.Error)
+	}
+	if *g.Type != "consumer" || g.Epoch == nil {
+		t.Fatalf("type %s epoch %v, want consumer with an epoch", *g.Type, g.Epoch)
+	}
+	total := map[string]int{}
+	for _, m := range g.Members {
+		if m.MemberEpoch == nil {
+			t.Errorf("member %s has no epoch", m.ClientID)
+		}
+		for topic, ps := range m.Assignment {
+			if topic != "clicks" && topic != "views" {
+				t.Fatalf("assignment keyed by %q: topic ids not resolved to names", topic)
+			}
+			total[topic] += len(ps)
+		}
+	}
+	if total["clicks"] != 3 || total["views"] != 3 {
+		t.Fatalf("assigned %v, want 3 clicks + 3 views", total)
+	}
+	if len(g.Partitions) != 6 {
+		t.Fatalf("partition rows = %d, want 6", len(g.Partitions))
+	}
+	for _, p := range g.Partitions {
+		if p.MemberID == nil || p.CommittedOffset != nil || p.Backlog == nil || *p.Backlog != 5 {
+			t.Errorf("%s/%d: member %v committed %v backlog %v; want an owner, no commit, backlog 5",
+				p.Topic, p.Partition, deref(p.MemberID), deref(p.CommittedOffset), deref(p.Backlog))
+		}
+	}
+}
+
+func TestFetchUnknownGroupDeletedTopicAndAnomalies(t *testing.T) {
+	l := newLab(t)
+	l.topic("audit", 2, 100)
+	l.topic("gone", 1, 5)
+	l.commit("expired", map[string]map[int32]int64{"audit": {0: 10, 1: 100}, "gone": {0: 3}})
+	if err := cluster.DeleteRecordsBefore(l.ctx, l.adm, "audit", 0, 60); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.adm.DeleteTopics(l.ctx, "gone"); err != nil {
+		t.Fatal(err)
+	}
+	doc := l.fetch(describe.Selection{Groups: []string{"expired", "nosuch"}, Offsets: true, Members: true})
+	if len(doc.Groups) != 2 || doc.Groups[0].Group != "expired" || doc.Groups[1].Group != "nosuch" {
+		t.Fatalf("groups %v, want [expired nosuch] in the order asked", doc.Groups)
+	}
+	ns := doc.Groups[1]
+	if ns.Error == nil || *ns.Error != "group not found" {
+		t.Fatalf("nosuch error = %v", deref(ns.Error))
+	}
+	g := doc.Groups[0]
+	if *g.State != "Empty" {
+		t.Fatalf("state %s, want Empty", *g.State)
+	}
+	// Kafka (and kfake) drop a deleted topic's offsets with the topic, so
+	// the group keeps only its audit rows; the topic_missing rule for a
+	// topic gone between calls is covered by the pure view tests.
+	if len(g.Partitions) != 2 || len(g.Anomalies) != 1 || g.Anomalies[0].Kind != "below_log_start" {
+		t.Fatalf("rows %d anomalies %+v, want 2 audit rows and one below_log_start", len(g.Partitions), g.Anomalies)
+	}
+	// audit/0: committed 10 < start 60 -> lag stays end-committed (90), flagged.
+	if p := g.Partitions[0]; *p.Lag != 90 || *p.Anomaly != "below_log_start" || *p.LogStartOffset != 60 {
+		t.Fatalf("audit/0 = lag %v anomaly %v start %v", deref(p.Lag), deref(p.Anomaly), deref(p.LogStartOffset))
+	}
+	if p := g.Partitions[1]; *p.Lag != 0 || p.Anomaly != nil {
+		t.Fatalf("audit/1 = lag %v anomaly %v, want caught up", deref(p.Lag), deref(p.Anomaly))
+	}
+	if *g.TotalLag != 90 {
+		t.Fatalf("total lag %d, want 90", *g.TotalLag)
+	}
+}
+
+func TestFetchFiltersByStateTypeTopicAndRegex(t *testing.T) {
+	l := newLab(t)
+	l.topic("a", 1, 3)
+	l.topic("b", 1, 3)
+	l.commit("svc-a", map[string]map[int32]int64{"a": {0: 1}})
+	l.commit("svc-b", map[string]map[int32]int64{"b": {0: 1}})
+	l.commit("other", map[string]map[int32]int64{"a": {0: 2}})
+	names := func(doc describe.Document) []string {
+		var out []string
+		for _, g := range doc.Groups {
+			out = append(out, g.Group)
+		}
+		return out
+	}
+	if got := names(l.fetch(describe.Selection{All: true, Offsets: true, Topic: "a"})); fmt.Sprint(got) != "[other svc-a]" {
+		t.Fatalf("--topic a: %v", got)
+	}
+	if got := names(l.fetch(describe.Selection{Regex: regexp.MustCompile("^svc-"), Offsets: true})); fmt.Sprint(got) != "[svc-a svc-b]" {
+		t.Fatalf("--regex: %v", got)
+	}
+	// State filters are case-insensitive, as on Kafka (kfake is case-sensitive).
+	if got := names(l.fetch(describe.Selection{All: true, States: []string{"empty"}})); len(got) != 3 {
+		t.Fatalf("--state empty: %v", got)
+	}
+	if got := names(l.fetch(describe.Selection{All: true, States: []string{"stable"}})); len(got) != 0 {
+		t.Fatalf("--state stable: %v", got)
+	}
+	if got := names(l.fetch(describe.Selection{All: true, Types: []string{"consumer"}})); len(got) != 0 {
+		t.Fatalf("--type consumer: %v", got)
+	}
+}
+
+// counter counts requests per API key on a kfake cluster.
+type counter struct {
+	mu sync.Mutex
+	n  map[int16]int
+}
+
+func countRequests(c *kfake.Cluster) *counter {
+	ct := &counter{n: map[int16]int{}}
+	c.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
+		ct.mu.Lock()
+		ct.n[req.Key()]++
+		ct.mu.Unlock()
+		return nil, nil, false
+	})
+	return ct
+}
+
+func (ct *counter) snapshot() map[string]int {
+	ct.mu.Lock()
+	defer ct.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range ct.n {
+		out[kmsg.NameForKey(k)] = v
+	}
+	return out
+}
+
+func (ct *counter) reset() {
+	ct.mu.Lock()
+	ct.n = map[int16]int{}
+	ct.mu.Unlock()
+}
+
+// seedGroups creates n commit-only groups over topics spread on 3 brokers.
+func seedGroups(l *lab, n, partitions int) {
+	l.t.Helper()
+	l.topic("t0", int32(partitions), 0)
+	l.topic("t1", int32(partitions), 0)
+	for p := int32(0); p < int32(partitions); p++ {
+		if err := cluster.Produce(l.ctx, l.cl, "t0", p, 3, time.Time{}); err != nil {
+			l.t.Fatal(err)
+		}
+	}
+	for i := 0; i < n; i++ {
+		offs := map[int32]int64{}
+		for p := int32(0); p < int32(partitions); p++ {
+			offs[p] = 1
+		}
+		l.commit(fmt.Sprintf("group-%04d", i), map[string]map[int32]int64{fmt.Sprintf("t%d", i%2): offs})
+	}
+}
+
+func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
+	counts := map[int]map[string]int{}
+	for _, n := range []int{10, 200} {
+		l := newLab(t, kfake.NumBrokers(3))
+		seedGroups(l, n, 6)
+		// A fresh client, as a kgroups invocation would have.
+		cl, err := cluster.Client(l.brokers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct := countRequests(l.c)
+		snap, err := describe.Fetch(l.ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
+		cl.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(snap.Groups) != n {
+			t.Fatalf("described %d groups, want %d", len(snap.Groups), n)
+		}
+		counts[n] = ct.snapshot()
+		t.Logf("%d groups: %v", n, counts[n])
+	}
+	for key, small := range counts[10] {
+		if big := counts[200][key]; big != small {
+			t.Errorf("%s: %d requests for 10 groups, %d for 200", key, small, big)
+		}
+	}
+	for key := range counts[200] {
+		if _, ok := counts[10][key]; !ok {
+			t.Errorf("%s appears only with 200 groups", key)
+		}
+	}
+	// Per-coordinator batching: at most one of each group request per broker.
+	for _, key := range []string{"DescribeGroups", "OffsetFetch", "ListGroups"} {
+		if counts[200][key] > 3 {
+			t.Errorf("%s: %d requests for 3 brokers", key, counts[200][key])
+		}
+	}
+}
+
+// BenchmarkDescribeAll is the scale harness: describe --all over N groups of
+// 20 partitions each on a 3-broker kfake cluster.
+// Run: go test ./describe -run '^$' -bench DescribeAll -benchtime 5x
+func BenchmarkDescribeAll(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("groups=%d", n), func(b *testing.B) {
+			l := newLab(b, kfake.NumBrokers(3))
+			seedGroups(l, n, 20)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				cl, err := cluster.Client(l.brokers)
+				if err != nil {
+					b.Fatal(err)
+				}
+				snap, err := describe.Fetch(l.ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				doc := describe.Build(snap, describe.ViewOptions{})
+				if len(doc.Groups) != n {
+					b.Fatalf("got %d groups", len(doc.Groups))
+				}
+				cl.Close()
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

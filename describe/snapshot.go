@@ -1,0 +1,158 @@
+// Package describe reads consumer groups from a cluster into a Snapshot
+// (Fetch, the only network code) and turns a Snapshot into views with lag,
+// rollups and anomalies (Build, pure).
+package describe
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Isolation levels for the log end offset used in lag.
+const (
+	ReadUncommitted = "read_uncommitted" // lag against the high watermark
+	ReadCommitted   = "read_committed"   // lag against the last stable offset
+)
+
+// Group types as Kafka names them in ListGroups v5.
+const (
+	TypeClassic  = "classic"
+	TypeConsumer = "consumer" // KIP-848
+)
+
+// Selection says which groups to read and how much of them.
+type Selection struct {
+	Groups    []string       // named groups (in the order given)
+	All       bool           // every group in the cluster
+	Regex     *regexp.Regexp // groups whose name matches
+	States    []string       // keep groups in these states (case-insensitive)
+	Types     []string       // keep groups of these types (classic, consumer, ...)
+	Topic     string         // keep groups (and rows) that commit to or are assigned this topic
+	Offsets   bool           // read committed offsets and log offsets (lag)
+	Members   bool           // describe members (DescribeGroups / ConsumerGroupDescribe)
+	Isolation string         // ReadUncommitted (default) or ReadCommitted
+}
+
+// TP is a topic partition.
+type TP struct {
+	Topic     string
+	Partition int32
+}
+
+// Snapshot is everything Fetch read, as plain data.
+type Snapshot struct {
+	Groups    []GroupFacts           // in selection order (named) or by name
+	Topics    map[string]*TopicFacts // topics referenced by the groups
+	Brokers   map[int32]string       // node id -> host:port
+	Isolation string
+	Warnings  []string // e.g. a broker whose ListGroups failed
+}
+
+// GroupFacts is one group as the cluster reported it.
+type GroupFacts struct {
+	Name            string
+	Found           bool   // false: the cluster does not know the group
+	State           string // as reported (Stable, Empty, ...)
+	Type            string // classic, consumer, share, streams
+	ProtocolType    string // consumer, connect, "" ...
+	Protocol        string // assignor name (classic) or server assignor (consumer)
+	Coordinator     int32  // -1 when unknown
+	Epoch           *int32 // KIP-848 group epoch
+	AssignmentEpoch *int32 // KIP-848 target assignment epoch
+	Members         []MemberFacts
+	Committed       map[TP]int64 // committed offsets (only valid ones, >= 0)
+	CommitErrors    map[TP]string
+	Err             string // group-level error (describe or offset fetch)
+}
+
+// MemberFacts is one member.
+type MemberFacts struct {
+	MemberID    string
+	InstanceID  *string
+	ClientID    string
+	Host        string
+	Assigned    map[string][]int32
+	Target      map[string][]int32 // KIP-848 target assignment
+	Subscribed  []string
+	MemberEpoch *int32
+}
+
+// TopicFacts is one topic's partitions and offsets.
+type TopicFacts struct {
+	Name       string
+	Exists     bool
+	Err        string
+	Partitions map[int32]*PartitionFacts
+}
+
+// PartitionFacts holds the log offsets of one partition.
+type PartitionFacts struct {
+	Leader int32
+	Start  *int64
+	End    *int64 // high watermark, or last stable offset for read_committed
+	Err    string
+}
+
+// MatchGroup reports whether a listed group passes the selection filters
+// (name selection is done by the caller).
+func (s Selection) matchFilters(state, typ string) bool {
+	if len(s.States) > 0 && !containsFold(s.States, state) {
+		return false
+	}
+	if len(s.Types) > 0 && !containsFold(s.Types, typ) {
+		return false
+	}
+	return true
+}
+
+func containsFold(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(strings.TrimSpace(x), v) {
+			return true
+		}
+	}
+	return false
+}
+
+// Topics returns the sorted topics a group touches (committed or assigned).
+func (g *GroupFacts) Topics() []string {
+	set := map[string]bool{}
+	for tp := range g.Committed {
+		set[tp.Topic] = true
+	}
+	for tp := range g.CommitErrors {
+		set[tp.Topic] = true
+	}
+	for _, m := range g.Members {
+		for t := range m.Assigned {
+			set[t] = true
+		}
+		for t := range m.Target {
+			set[t] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for t := range set {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// touches reports whether the group commits to or is assigned topic.
+func (g *GroupFacts) touches(topic string) bool {
+	for _, t := range g.Topics() {
+		if t == topic {
+			return true
+		}
+	}
+	for _, m := range g.Members {
+		for _, t := range m.Subscribed {
+			if t == topic {
+				return true
+			}
+		}
+	}
+	return false
+}

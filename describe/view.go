@@ -1,0 +1,349 @@
+package describe
+
+import (
+	"fmt"
+	"sort"
+)
+
+// SchemaVersion is the version of every JSON/YAML document kgroups prints.
+const SchemaVersion = 1
+
+// Document is `kgroups describe -o json`.
+type Document struct {
+	SchemaVersion int         `json:"schema_version" yaml:"schema_version"`
+	Isolation     string      `json:"isolation" yaml:"isolation"`
+	Groups        []GroupView `json:"groups" yaml:"groups"`
+	Warnings      []string    `json:"warnings" yaml:"warnings"`
+}
+
+// GroupView is one group with lag computed and rolled up.
+type GroupView struct {
+	Group           string          `json:"group" yaml:"group"`
+	State           *string         `json:"state" yaml:"state"`
+	Type            *string         `json:"type" yaml:"type"`
+	ProtocolType    *string         `json:"protocol_type" yaml:"protocol_type"`
+	Protocol        *string         `json:"protocol" yaml:"protocol"`
+	Coordinator     *Coordinator    `json:"coordinator" yaml:"coordinator"`
+	Epoch           *int32          `json:"epoch" yaml:"epoch"`
+	AssignmentEpoch *int32          `json:"assignment_epoch" yaml:"assignment_epoch"`
+	Members         []MemberView    `json:"members" yaml:"members"`
+	Partitions      []PartitionView `json:"partitions" yaml:"partitions"`
+	TotalLag        *int64          `json:"total_lag" yaml:"total_lag"`
+	Summary         Summary         `json:"summary" yaml:"summary"`
+	Anomalies       []Anomaly       `json:"anomalies" yaml:"anomalies"`
+	Error           *string         `json:"error" yaml:"error"`
+}
+
+// Coordinator is the broker that coordinates a group.
+type Coordinator struct {
+	ID   int32   `json:"id" yaml:"id"`
+	Host *string `json:"host" yaml:"host"`
+}
+
+// MemberView is one group member.
+type MemberView struct {
+	MemberID         string             `json:"member_id" yaml:"member_id"`
+	InstanceID       *string            `json:"instance_id" yaml:"instance_id"`
+	ClientID         string             `json:"client_id" yaml:"client_id"`
+	Host             string             `json:"host" yaml:"host"`
+	MemberEpoch      *int32             `json:"member_epoch" yaml:"member_epoch"`
+	SubscribedTopics []string           `json:"subscribed_topics" yaml:"subscribed_topics"`
+	Assignment       map[string][]int32 `json:"assignment" yaml:"assignment"`
+	TargetAssignment map[string][]int32 `json:"target_assignment" yaml:"target_assignment"`
+	Partitions       int                `json:"partitions" yaml:"partitions"`
+	Lag              *int64             `json:"lag" yaml:"lag"`
+}
+
+// PartitionView is one partition of a group.
+type PartitionView struct {
+	Topic           string  `json:"topic" yaml:"topic"`
+	Partition       int32   `json:"partition" yaml:"partition"`
+	CommittedOffset *int64  `json:"committed_offset" yaml:"committed_offset"`
+	LogStartOffset  *int64  `json:"log_start_offset" yaml:"log_start_offset"`
+	LogEndOffset    *int64  `json:"log_end_offset" yaml:"log_end_offset"`
+	Lag             *int64  `json:"lag" yaml:"lag"`
+	Backlog         *int64  `json:"backlog" yaml:"backlog"` // end - start, only when nothing is committed
+	MemberID        *string `json:"member_id" yaml:"member_id"`
+	ClientID        *string `json:"client_id" yaml:"client_id"`
+	Host            *string `json:"host" yaml:"host"`
+	Anomaly         *string `json:"anomaly" yaml:"anomaly"`
+	Error           *string `json:"error" yaml:"error"`
+}
+
+// Summary rolls lag up per topic and per member.
+type Summary struct {
+	LagByTopic            []TopicLag    `json:"lag_by_topic" yaml:"lag_by_topic"`
+	LagByMember           []MemberLag   `json:"lag_by_member" yaml:"lag_by_member"`
+	MaxLag                *PartitionLag `json:"max_lag" yaml:"max_lag"`
+	UncommittedPartitions int           `json:"uncommitted_partitions" yaml:"uncommitted_partitions"`
+	UncommittedBacklog    int64         `json:"uncommitted_backlog" yaml:"uncommitted_backlog"`
+	IdleMembers           int           `json:"idle_members" yaml:"idle_members"`
+}
+
+// TopicLag is the lag of a group on one topic.
+type TopicLag struct {
+	Topic      string `json:"topic" yaml:"topic"`
+	Partitions int    `json:"partitions" yaml:"partitions"`
+	Lag        int64  `json:"lag" yaml:"lag"`
+}
+
+// MemberLag is the lag over one member's assigned partitions.
+type MemberLag struct {
+	MemberID   string `json:"member_id" yaml:"member_id"`
+	ClientID   string `json:"client_id" yaml:"client_id"`
+	Partitions int    `json:"partitions" yaml:"partitions"`
+	Lag        int64  `json:"lag" yaml:"lag"`
+}
+
+// PartitionLag names one partition and its lag.
+type PartitionLag struct {
+	Topic     string `json:"topic" yaml:"topic"`
+	Partition int32  `json:"partition" yaml:"partition"`
+	Lag       int64  `json:"lag" yaml:"lag"`
+}
+
+// Anomaly kinds.
+const (
+	AnomalyBelowStart = "below_log_start"
+	AnomalyAboveEnd   = "above_log_end"
+	AnomalyNoTopic    = "topic_missing"
+	AnomalyNotFound   = "group_not_found"
+)
+
+// Anomaly is something an operator should look at, with the numbers.
+type Anomaly struct {
+	Kind      string `json:"kind" yaml:"kind"`
+	Topic     string `json:"topic" yaml:"topic"`
+	Partition *int32 `json:"partition" yaml:"partition"`
+	Detail    string `json:"detail" yaml:"detail"`
+}
+
+// ViewOptions narrows what Build shows.
+type ViewOptions struct {
+	Topic string // only rows of this topic
+}
+
+// Build turns a snapshot into the describe document. It is pure.
+//
+// Lag rules: lag = log end − committed, where log end is the high watermark
+// (the last stable offset with read_committed). A partition with no commit
+// has lag null and its backlog (end − start) reported apart, never added to
+// the group's lag. A commit below the log start (records deleted before they
+// were consumed) keeps lag = end − committed and is flagged; a commit above
+// the log end (topic truncated or recreated) has lag null and is flagged.
+func Build(snap *Snapshot, opts ViewOptions) Document {
+	doc := Document{SchemaVersion: SchemaVersion, Isolation: snap.Isolation, Groups: []GroupView{}, Warnings: snap.Warnings}
+	if doc.Warnings == nil {
+		doc.Warnings = []string{}
+	}
+	for i := range snap.Groups {
+		doc.Groups = append(doc.Groups, buildGroup(snap, &snap.Groups[i], opts))
+	}
+	return doc
+}
+
+func strp(s string) *string { return &s }
+func i64p(v int64) *int64   { return &v }
+func i32p(v int32) *int32   { return &v }
+
+func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
+	v := GroupView{Group: g.Name, Members: []MemberView{}, Partitions: []PartitionView{}, Anomalies: []Anomaly{},
+		Summary: Summary{LagByTopic: []TopicLag{}, LagByMember: []MemberLag{}}}
+	if g.Err != "" {
+		v.Error = strp(g.Err)
+	}
+	if !g.Found && g.Err == "" {
+		v.Error = strp("group not found")
+		v.Anomalies = append(v.Anomalies, Anomaly{Kind: AnomalyNotFound, Detail: fmt.Sprintf("the cluster has no group %q (no members and no committed offsets)", g.Name)})
+		return v
+	}
+	v.State, v.Type, v.ProtocolType = strp(g.State), strp(g.Type), strp(g.ProtocolType)
+	if g.Protocol != "" {
+		v.Protocol = strp(g.Protocol)
+	}
+	if g.Coordinator >= 0 {
+		c := &Coordinator{ID: g.Coordinator}
+		if h, ok := snap.Brokers[g.Coordinator]; ok {
+			c.Host = strp(h)
+		}
+		v.Coordinator = c
+	}
+	v.Epoch, v.AssignmentEpoch = g.Epoch, g.AssignmentEpoch
+
+	owner := map[TP]*MemberFacts{}
+	for i := range g.Members {
+		m := &g.Members[i]
+		for t, ps := range m.Assigned {
+			for _, p := range ps {
+				owner[TP{t, p}] = m
+			}
+		}
+	}
+
+	// Rows: every committed or assigned partition (of the topic filter).
+	rows := map[TP]bool{}
+	for tp := range g.Committed {
+		rows[tp] = true
+	}
+	for tp := range g.CommitErrors {
+		rows[tp] = true
+	}
+	for tp := range owner {
+		rows[tp] = true
+	}
+	tps := make([]TP, 0, len(rows))
+	for tp := range rows {
+		if opts.Topic != "" && tp.Topic != opts.Topic {
+			continue
+		}
+		tps = append(tps, tp)
+	}
+	sort.Slice(tps, func(i, j int) bool {
+		if tps[i].Topic != tps[j].Topic {
+			return tps[i].Topic < tps[j].Topic
+		}
+		return tps[i].Partition < tps[j].Partition
+	})
+
+	topicLag := map[string]*TopicLag{}
+	memberLag := map[string]int64{}
+	var total int64
+	anyLag := false
+	missingTopics := map[string]bool{}
+	for _, tp := range tps {
+		row := PartitionView{Topic: tp.Topic, Partition: tp.Partition}
+		if m := owner[tp]; m != nil {
+			row.MemberID, row.ClientID, row.Host = strp(m.MemberID), strp(m.ClientID), strp(m.Host)
+		}
+		committed, hasCommit := g.Committed[tp]
+		if hasCommit {
+			row.CommittedOffset = i64p(committed)
+		}
+		if e, ok := g.CommitErrors[tp]; ok {
+			row.Error = strp("offset fetch: " + e)
+		}
+		tf := snap.Topics[tp.Topic]
+		var pf *PartitionFacts
+		switch {
+		case tf == nil:
+		case !tf.Exists:
+			row.Error = strp(tf.Err)
+			if !missingTopics[tp.Topic] {
+				missingTopics[tp.Topic] = true
+				v.Anomalies = append(v.Anomalies, Anomaly{Kind: AnomalyNoTopic, Topic: tp.Topic,
+					Detail: fmt.Sprintf("topic %s: %s; the group still has offsets for it", tp.Topic, tf.Err)})
+			}
+		default:
+			pf = tf.Partitions[tp.Partition]
+			if pf == nil {
+				row.Error = strp(fmt.Sprintf("partition %d does not exist (topic has %d)", tp.Partition, len(tf.Partitions)))
+			} else if pf.Err != "" {
+				row.Error = strp(pf.Err)
+			}
+		}
+		if pf != nil {
+			row.LogStartOffset, row.LogEndOffset = pf.Start, pf.End
+		}
+		tl := topicLag[tp.Topic]
+		if tl == nil {
+			tl = &TopicLag{Topic: tp.Topic}
+			topicLag[tp.Topic] = tl
+		}
+		tl.Partitions++
+		switch {
+		case row.LogEndOffset == nil:
+			// offsets unknown: no lag
+		case !hasCommit:
+			if row.LogStartOffset != nil {
+				b := *row.LogEndOffset - *row.LogStartOffset
+				row.Backlog = &b
+				v.Summary.UncommittedPartitions++
+				v.Summary.UncommittedBacklog += b
+			}
+		case committed > *row.LogEndOffset:
+			row.Anomaly = strp(AnomalyAboveEnd)
+			p := tp.Partition
+			v.Anomalies = append(v.Anomalies, Anomaly{Kind: AnomalyAboveEnd, Topic: tp.Topic, Partition: &p,
+				Detail: fmt.Sprintf("%s/%d: committed offset %d is above the log end %d (topic truncated or recreated?); the consumer will reset per auto.offset.reset",
+					tp.Topic, tp.Partition, committed, *row.LogEndOffset)})
+		default:
+			lag := *row.LogEndOffset - committed
+			row.Lag = &lag
+			if row.LogStartOffset != nil && committed < *row.LogStartOffset {
+				row.Anomaly = strp(AnomalyBelowStart)
+				p := tp.Partition
+				v.Anomalies = append(v.Anomalies, Anomaly{Kind: AnomalyBelowStart, Topic: tp.Topic, Partition: &p,
+					Detail: fmt.Sprintf("%s/%d: committed offset %d is below the log start %d: %d records were deleted before being consumed; the consumer will reset per auto.offset.reset",
+						tp.Topic, tp.Partition, committed, *row.LogStartOffset, *row.LogStartOffset-committed)})
+			}
+			anyLag = true
+			total += lag
+			tl.Lag += lag
+			if row.MemberID != nil {
+				memberLag[*row.MemberID] += lag
+			}
+			if v.Summary.MaxLag == nil || lag > v.Summary.MaxLag.Lag {
+				v.Summary.MaxLag = &PartitionLag{Topic: tp.Topic, Partition: tp.Partition, Lag: lag}
+			}
+		}
+		v.Partitions = append(v.Partitions, row)
+	}
+	if anyLag {
+		v.TotalLag = i64p(total)
+	}
+	for _, t := range sortedKeys(topicLag) {
+		v.Summary.LagByTopic = append(v.Summary.LagByTopic, *topicLag[t])
+	}
+
+	for i := range g.Members {
+		m := &g.Members[i]
+		mv := MemberView{MemberID: m.MemberID, InstanceID: m.InstanceID, ClientID: m.ClientID, Host: m.Host,
+			MemberEpoch: m.MemberEpoch, SubscribedTopics: m.Subscribed, Assignment: m.Assigned, TargetAssignment: m.Target}
+		if mv.SubscribedTopics == nil {
+			mv.SubscribedTopics = []string{}
+		}
+		if mv.Assignment == nil {
+			mv.Assignment = map[string][]int32{}
+		}
+		for _, ps := range m.Assigned {
+			mv.Partitions += len(ps)
+		}
+		if l, ok := memberLag[m.MemberID]; ok {
+			mv.Lag = i64p(l)
+		}
+		if mv.Partitions == 0 {
+			v.Summary.IdleMembers++
+		}
+		v.Members = append(v.Members, mv)
+		ml := MemberLag{MemberID: m.MemberID, ClientID: m.ClientID, Partitions: mv.Partitions, Lag: memberLag[m.MemberID]}
+		v.Summary.LagByMember = append(v.Summary.LagByMember, ml)
+	}
+	sort.SliceStable(v.Members, func(i, j int) bool { return memberLess(v.Members[i], v.Members[j]) })
+	sort.SliceStable(v.Summary.LagByMember, func(i, j int) bool {
+		return v.Summary.LagByMember[i].MemberID < v.Summary.LagByMember[j].MemberID
+	})
+	return v
+}
+
+// memberLess orders members as Kafka does: static members (instance id)
+// first by instance id, then dynamic members by member id.
+func memberLess(a, b MemberView) bool {
+	switch {
+	case a.InstanceID != nil && b.InstanceID != nil:
+		return *a.InstanceID < *b.InstanceID
+	case a.InstanceID != nil:
+		return true
+	case b.InstanceID != nil:
+		return false
+	}
+	return a.MemberID < b.MemberID
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
