@@ -1,0 +1,204 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/completions"
+	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/output"
+)
+
+// DescribeOptions are the resolved flags of `kgroups describe`.
+type DescribeOptions struct {
+	f         *Factory
+	Groups    []string
+	All       bool
+	Regex     string
+	Topic     string
+	Members   bool
+	State     bool
+	Isolation string
+}
+
+const lagRules = `Lag rules:
+  lag = log end offset - committed offset. The log end is the high watermark, or
+  the last stable offset with --isolation read_committed.
+  A partition with no committed offset shows lag "-"; its backlog (end - start)
+  is reported apart and never added to the group's lag.
+  A commit below the log start (records deleted before they were consumed) keeps
+  its lag and is flagged; a commit above the log end (topic truncated or
+  recreated) shows lag "-" and is flagged.`
+
+// NewCmdDescribe builds `kgroups describe`.
+func NewCmdDescribe(f *Factory, comp *completions.Completer, runF func(*DescribeOptions) error) *cobra.Command {
+	opts := &DescribeOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "describe [GROUP...]",
+		Short: "Show groups' members, committed offsets and lag",
+		Long: `Show consumer groups: per partition the committed offset, log end and lag, and
+the member that owns it (--members: per member; --state: one line per group).
+Classic and KIP-848 (consumer) groups are told apart automatically.
+
+` + lagRules,
+		Example: `  kgroups describe orders-svc
+  kgroups describe --all --state
+  kgroups describe --regex '^payments-' --members -o wide
+  kgroups describe orders-svc --topic orders --isolation read_committed
+  kgroups describe --all -o json | jq '.groups[] | select(.total_lag > 1000) | .group'`,
+		ValidArgsFunction: comp.Groups,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Groups = args
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return describeRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.All, "all", false, "describe every group")
+	fl.StringVar(&opts.Regex, "regex", "", "describe groups whose name matches this regular expression")
+	fl.StringVar(&opts.Topic, "topic", "", "only groups and rows of this topic")
+	fl.BoolVar(&opts.Members, "members", false, "one row per member: id, client, host, assignment")
+	fl.BoolVar(&opts.State, "state", false, "one row per group: coordinator, assignor, state, members, lag")
+	fl.StringVar(&opts.Isolation, "isolation", describe.ReadUncommitted, "lag against the high watermark (read_uncommitted) or the last stable offset (read_committed)")
+	cmd.MarkFlagsMutuallyExclusive("members", "state")
+	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
+	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{describe.ReadUncommitted, describe.ReadCommitted}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("regex", cobra.NoFileCompletions)
+	return cmd
+}
+
+func (o *DescribeOptions) validate() error {
+	if len(o.Groups) == 0 && !o.All && o.Regex == "" {
+		return flagErrorf("name at least one group, or use --all or --regex")
+	}
+	if o.All && (len(o.Groups) > 0 || o.Regex != "") {
+		return flagErrorf("--all describes every group: do not also name groups or --regex")
+	}
+	seen := map[string]bool{}
+	for _, g := range o.Groups {
+		if strings.TrimSpace(g) == "" {
+			return flagErrorf("group name is empty")
+		}
+		if seen[g] {
+			return flagErrorf("group %q is named twice", g)
+		}
+		seen[g] = true
+	}
+	if o.Regex != "" {
+		if _, err := regexp.Compile(o.Regex); err != nil {
+			return flagErrorf("--regex %q: %v", o.Regex, err)
+		}
+	}
+	switch o.Isolation {
+	case describe.ReadUncommitted, describe.ReadCommitted:
+	default:
+		return flagErrorf("--isolation %q is not valid; use read_uncommitted or read_committed", o.Isolation)
+	}
+	return nil
+}
+
+func (o *DescribeOptions) selection() describe.Selection {
+	sel := describe.Selection{Groups: o.Groups, All: o.All, Topic: o.Topic, Offsets: true, Members: true, Isolation: o.Isolation}
+	if o.Regex != "" {
+		sel.Regex = regexp.MustCompile(o.Regex)
+	}
+	return sel
+}
+
+func describeRun(ctx context.Context, o *DescribeOptions) error {
+	p, err := o.f.Printer()
+	if err != nil {
+		return err
+	}
+	clients, err := o.f.Clients()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := o.f.withTimeout(ctx)
+	defer cancel()
+	snap, err := describe.Fetch(ctx, clients.Kgo, o.selection())
+	if err != nil {
+		return cluster.Explain(err, clients.Cfg)
+	}
+	for _, w := range snap.Warnings {
+		o.f.Warnf("%s", w)
+	}
+	doc := describe.Build(snap, describe.ViewOptions{Topic: o.Topic})
+	if len(doc.Groups) == 0 && !p.Structured() {
+		fmt.Fprintln(o.f.IO.ErrOut, "No groups matched.")
+		return nil
+	}
+	view := output.ViewOffsets
+	switch {
+	case o.Members:
+		view = output.ViewMembers
+	case o.State:
+		view = output.ViewState
+	}
+	if err := p.Describe(doc, view); err != nil {
+		return err
+	}
+	return describeOutcome(doc, len(o.Groups) > 0)
+}
+
+// describeOutcome turns per-group and per-partition failures into the exit
+// code: all named groups unknown is bad input (2); any failure next to
+// successes is partial (3).
+func describeOutcome(doc describe.Document, named bool) error {
+	var notFound, failed []string
+	okGroups := 0
+	badRows := 0
+	for _, g := range doc.Groups {
+		switch {
+		case g.Error != nil && g.State == nil && *g.Error == "group not found":
+			notFound = append(notFound, g.Group)
+		case g.Error != nil:
+			failed = append(failed, g.Group+": "+*g.Error)
+		default:
+			okGroups++
+		}
+		for _, r := range g.Partitions {
+			if r.Error != nil && r.Anomaly == nil && !strings.HasPrefix(*r.Error, "topic does not exist") {
+				badRows++
+			}
+		}
+	}
+	if named && okGroups == 0 && len(failed) == 0 && len(notFound) > 0 {
+		return flagErrorf("group %s not found (kgroups list shows the groups that exist)", strings.Join(quoteAll(notFound), ", "))
+	}
+	if okGroups == 0 && len(failed) > 0 {
+		return fmt.Errorf("%s", strings.Join(failed, "; "))
+	}
+	var parts []string
+	if len(notFound) > 0 {
+		parts = append(parts, "not found: "+strings.Join(notFound, ", "))
+	}
+	if len(failed) > 0 {
+		parts = append(parts, strings.Join(failed, "; "))
+	}
+	if badRows > 0 {
+		parts = append(parts, fmt.Sprintf("%d partition(s) could not be read", badRows))
+	}
+	if len(parts) > 0 {
+		return &PartialError{msg: "partial result: " + strings.Join(parts, "; ")}
+	}
+	return nil
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}

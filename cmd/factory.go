@@ -1,0 +1,107 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/output"
+)
+
+// Factory hands commands their dependencies, lazily: nothing dials a broker
+// until a command asks for Clients (so help and completion never do).
+type Factory struct {
+	IO     *IOStreams
+	Getenv func(string) string
+	Now    func() time.Time
+
+	conn struct {
+		brokers       []string
+		commandConfig string
+		overrides     []string
+		timeout       time.Duration
+	}
+	out struct {
+		format    string
+		noHeaders bool
+		color     string
+	}
+
+	mu      sync.Mutex
+	clients *cluster.Clients
+}
+
+// NewFactory returns a factory over the given streams and environment.
+func NewFactory(io *IOStreams, getenv func(string) string) *Factory {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	return &Factory{IO: io, Getenv: getenv, Now: time.Now}
+}
+
+// Config resolves the connection settings and prints their warnings.
+func (f *Factory) Config() (cluster.Config, error) {
+	cfg, warns, err := cluster.Resolve(cluster.ResolveInput{
+		FlagBrokers:   f.conn.brokers,
+		Getenv:        f.Getenv,
+		CommandConfig: f.conn.commandConfig,
+		Overrides:     f.conn.overrides,
+		Timeout:       f.conn.timeout,
+	})
+	if err != nil {
+		return cluster.Config{}, err
+	}
+	for _, w := range warns {
+		fmt.Fprintln(f.IO.ErrOut, "warning: "+string(w))
+	}
+	return cfg, nil
+}
+
+// Clients connects once per invocation.
+func (f *Factory) Clients() (*cluster.Clients, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.clients != nil {
+		return f.clients, nil
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	c, err := cluster.Connect(cfg)
+	if err != nil {
+		return nil, err
+	}
+	f.clients = c
+	return c, nil
+}
+
+// Close releases the connection, if one was made.
+func (f *Factory) Close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.clients != nil {
+		f.clients.Close()
+		f.clients = nil
+	}
+}
+
+// Printer builds the output printer from -o, --no-headers and --color.
+func (f *Factory) Printer() (*output.Printer, error) {
+	format, err := output.ParseFormat(f.out.format)
+	if err != nil {
+		return nil, &FlagError{msg: err.Error()}
+	}
+	color, err := output.ResolveColor(f.out.color, f.IO.IsStdoutTTY(), f.Getenv)
+	if err != nil {
+		return nil, &FlagError{msg: err.Error()}
+	}
+	return output.New(f.IO.Out, output.Options{Format: format, NoHeaders: f.out.noHeaders, Color: color}), nil
+}
+
+// Warnf prints a warning line on stderr.
+func (f *Factory) Warnf(format string, args ...any) {
+	fmt.Fprintf(f.IO.ErrOut, "warning: "+format+"\n", args...)
+}

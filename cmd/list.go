@@ -1,0 +1,119 @@
+package cmd
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/completions"
+	"github.com/kgroups/kgroups/describe"
+)
+
+// Group states and types accepted by the list filters.
+var (
+	groupStates = []string{"Stable", "Empty", "Dead", "PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling", "Unknown"}
+	groupTypes  = []string{"classic", "consumer", "share", "streams"}
+)
+
+// ListOptions are the resolved flags of `kgroups list`.
+type ListOptions struct {
+	f      *Factory
+	States []string
+	Types  []string
+	Topic  string
+	Lag    bool
+}
+
+// NewCmdList builds `kgroups list`.
+func NewCmdList(f *Factory, comp *completions.Completer, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{f: f}
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List groups with state, type, assignor and member count",
+		Long: `List every group the cluster knows: state, type (classic, or consumer for
+KIP-848 groups), protocol (the assignor) and member count. --lag adds each
+group's total lag (see 'kgroups describe --help' for the lag rules).`,
+		Example: `  kgroups list
+  kgroups list --state empty --lag
+  kgroups list --type consumer
+  kgroups list --topic orders -o json | jq -r '.groups[].group'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&opts.States, "state", nil, "only groups in these states (case-insensitive): "+strings.Join(groupStates, ", "))
+	fl.StringSliceVar(&opts.Types, "type", nil, "only groups of these types: "+strings.Join(groupTypes, ", "))
+	fl.StringVar(&opts.Topic, "topic", "", "only groups that committed to or are assigned this topic")
+	fl.BoolVar(&opts.Lag, "lag", false, "add each group's total lag (reads offsets)")
+	_ = cmd.RegisterFlagCompletionFunc("state", cobra.FixedCompletions(groupStates, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(groupTypes, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
+	return cmd
+}
+
+func (o *ListOptions) validate() error {
+	for _, s := range o.States {
+		if !containsFold(groupStates, s) {
+			return flagErrorf("--state %q is not a group state; use one of: %s", s, strings.Join(groupStates, ", "))
+		}
+	}
+	for _, t := range o.Types {
+		if !containsFold(groupTypes, t) {
+			return flagErrorf("--type %q is not a group type; use one of: %s", t, strings.Join(groupTypes, ", "))
+		}
+	}
+	return nil
+}
+
+func containsFold(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, strings.TrimSpace(v)) {
+			return true
+		}
+	}
+	return false
+}
+
+func listRun(ctx context.Context, o *ListOptions) error {
+	p, err := o.f.Printer()
+	if err != nil {
+		return err
+	}
+	clients, err := o.f.Clients()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := o.f.withTimeout(ctx)
+	defer cancel()
+	sel := describe.Selection{All: true, States: o.States, Types: o.Types, Topic: o.Topic, Members: true, Offsets: o.Lag}
+	snap, err := describe.Fetch(ctx, clients.Kgo, sel)
+	if err != nil {
+		return cluster.Explain(err, clients.Cfg)
+	}
+	for _, w := range snap.Warnings {
+		o.f.Warnf("%s", w)
+	}
+	doc := describe.BuildList(snap, true, o.Lag)
+	if len(doc.Groups) == 0 && !p.Structured() {
+		o.f.IO.ErrOut.Write([]byte("No groups matched.\n"))
+		return nil
+	}
+	if err := p.List(doc, o.Lag); err != nil {
+		return err
+	}
+	if len(snap.Warnings) > 0 {
+		return &PartialError{msg: "partial result: some brokers did not list their groups"}
+	}
+	return nil
+}

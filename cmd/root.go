@@ -1,0 +1,156 @@
+// Package cmd parses flags and wires the domain packages to the output.
+package cmd
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kgroups/kgroups/completions"
+	"github.com/kgroups/kgroups/output"
+)
+
+// BuildInfo is stamped by the linker (goreleaser) through main.
+type BuildInfo struct{ Version, Commit, Date string }
+
+// Main runs kgroups as a process: system streams, Ctrl-C cancels.
+func Main(build BuildInfo) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return ExecuteWith(ctx, System(), os.Args[1:], os.Getenv, build)
+}
+
+// Execute runs one invocation with the given streams and returns its exit
+// code. It never calls os.Exit.
+func Execute(ctx context.Context, io *IOStreams, args []string) int {
+	return ExecuteWith(ctx, io, args, os.Getenv, BuildInfo{})
+}
+
+// ExecuteWith is Execute with an explicit environment and build info.
+func ExecuteWith(ctx context.Context, io *IOStreams, args []string, getenv func(string) string, build BuildInfo) int {
+	f := NewFactory(io, getenv)
+	defer f.Close()
+	root := NewCmdRoot(f, build)
+	root.SetArgs(args)
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.ErrOut)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
+		var fe *FlagError
+		if isCobraUsageError(err) || asFlagError(err, &fe) {
+			code := handleError(&FlagError{msg: err.Error()}, io.ErrOut)
+			if cmd != nil {
+				io.ErrOut.Write([]byte("Run '" + cmd.CommandPath() + " --help' for usage.\n"))
+			}
+			return code
+		}
+		return handleError(err, io.ErrOut)
+	}
+	return ExitOK
+}
+
+func asFlagError(err error, fe **FlagError) bool {
+	e, ok := err.(*FlagError)
+	if ok {
+		*fe = e
+	}
+	return ok
+}
+
+// isCobraUsageError recognises cobra's own argument and flag errors.
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown flag", "unknown shorthand flag", "unknown command", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "if any flags in the group", "none of the others can be",
+		"at least one of the flags", "required flag"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// NewCmdRoot builds the command tree. It does no I/O.
+func NewCmdRoot(f *Factory, build BuildInfo) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kgroups",
+		Short: "Administer Kafka consumer groups: lag, offsets, assignors, diagnosis",
+		Long: `kgroups shows Kafka consumer groups and their lag, and changes their offsets safely.
+
+Connect with -b/--brokers, or KGROUPS_BROKERS, KAFKA_BROKERS, or bootstrap.servers
+in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sandbox'.`,
+		Example: `  kgroups list --lag
+  kgroups describe orders-svc
+  kgroups describe --all -o json | jq '.groups[] | {group, total_lag}'
+  kgroups demo`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       versionString(build),
+	}
+	root.SetVersionTemplate("kgroups {{.Version}}\n")
+	root.CompletionOptions.HiddenDefaultCmd = false
+
+	pf := root.PersistentFlags()
+	pf.StringSliceVarP(&f.conn.brokers, "brokers", "b", nil, "bootstrap brokers host:port[,host:port] (env KGROUPS_BROKERS, KAFKA_BROKERS)")
+	pf.StringVar(&f.conn.commandConfig, "command-config", "", "Java client.properties `FILE` (security.protocol, sasl.*, ssl.* as PEM)")
+	pf.StringArrayVarP(&f.conn.overrides, "property", "X", nil, "client property `key=value`, overriding --command-config (repeatable)")
+	pf.DurationVar(&f.conn.timeout, "timeout", 30*time.Second, "give up on the cluster after this long")
+	pf.StringVarP(&f.out.format, "output", "o", "table", "output format: "+strings.Join(output.Formats, ", "))
+	pf.BoolVar(&f.out.noHeaders, "no-headers", false, "omit table headers")
+	pf.StringVar(&f.out.color, "color", "auto", "colour: auto (only on a terminal, not with NO_COLOR), always, never")
+	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
+	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(output.ColorModes, cobra.ShellCompDirectiveNoFileComp))
+	_ = root.RegisterFlagCompletionFunc("brokers", cobra.NoFileCompletions)
+	_ = root.RegisterFlagCompletionFunc("timeout", cobra.NoFileCompletions)
+
+	comp := completions.New(func() (completions.Lister, error) {
+		c, err := f.Clients()
+		if err != nil {
+			return nil, err
+		}
+		return c.Kgo, nil
+	})
+
+	root.AddCommand(
+		NewCmdList(f, comp, nil),
+		NewCmdDescribe(f, comp, nil),
+		NewCmdSandbox(f),
+		NewCmdDemo(f),
+		NewCmdDocs(f),
+	)
+	return root
+}
+
+func versionString(b BuildInfo) string {
+	v := b.Version
+	if v == "" {
+		v = "dev"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+	}
+	if b.Commit != "" {
+		v += " (" + b.Commit
+		if b.Date != "" {
+			v += ", " + b.Date
+		}
+		v += ")"
+	}
+	return v
+}
+
+// withTimeout bounds one command's cluster work by --timeout.
+func (f *Factory) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := f.conn.timeout
+	if d <= 0 {
+		d = 30 * time.Second
+	}
+	return context.WithTimeout(ctx, d)
+}
