@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"time"
@@ -170,6 +171,11 @@ func Explain(err error, cfg Config) error {
 			user = fmt.Sprintf(" as user %q with %s", cfg.SASL.User, cfg.SASL.Mechanism)
 		}
 		return &ClusterError{Msg: fmt.Sprintf("authentication failed%s at %s: check the username and password", user, brokers), Err: err}
+	case cfg.SASL != nil && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
+		// Kafka answers SASL_AUTHENTICATION_FAILED; some brokers (kfake,
+		// proxies) just close the connection during the SASL exchange.
+		return &ClusterError{Msg: fmt.Sprintf("authentication failed as user %q with %s at %s: the broker closed the connection "+
+			"(check the username, password, sasl.mechanism and security.protocol)", cfg.SASL.User, cfg.SASL.Mechanism, brokers), Err: err}
 	case errors.Is(err, kerr.UnsupportedSaslMechanism):
 		return &ClusterError{Msg: fmt.Sprintf("the brokers at %s do not accept SASL mechanism %s", brokers, cfg.SASL.Mechanism), Err: err}
 	case errors.As(err, &ke) && (ke == kerr.TopicAuthorizationFailed || ke == kerr.GroupAuthorizationFailed || ke == kerr.ClusterAuthorizationFailed):

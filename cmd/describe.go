@@ -138,6 +138,10 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 		fmt.Fprintln(o.f.IO.ErrOut, "No groups matched.")
 		return nil
 	}
+	outcome := describeOutcome(doc, len(o.Groups) > 0)
+	if _, bad := outcome.(*FlagError); bad {
+		return outcome // nothing found: no table, just the error
+	}
 	view := output.ViewOffsets
 	switch {
 	case o.Members:
@@ -148,7 +152,7 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 	if err := p.Describe(doc, view); err != nil {
 		return err
 	}
-	return describeOutcome(doc, len(o.Groups) > 0)
+	return outcome
 }
 
 // describeOutcome turns per-group and per-partition failures into the exit

@@ -1,0 +1,241 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/completions"
+)
+
+// run executes kgroups in-process with an environment of its own.
+func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	io, _, out, errOut := Test()
+	getenv := func(k string) string { return env[k] }
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code = ExecuteWith(ctx, io, args, getenv, BuildInfo{})
+	return code, out.String(), errOut.String()
+}
+
+// fakeCluster starts kfake with a topic and two groups.
+func fakeCluster(t *testing.T, opts ...kfake.Opt) (*kfake.Cluster, map[string]string) {
+	t.Helper()
+	c, err := cluster.NewFake(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c, map[string]string{"KGROUPS_BROKERS": strings.Join(c.ListenAddrs(), ",")}
+}
+
+func seed(t *testing.T, brokers []string) {
+	t.Helper()
+	cl, err := cluster.Client(brokers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	adm := kadm.NewClient(cl)
+	if err := cluster.CreateTopic(ctx, adm, "orders", 3, nil); err != nil {
+		t.Fatal(err)
+	}
+	for p := int32(0); p < 3; p++ {
+		if err := cluster.Produce(ctx, cl, "orders", p, 10, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cluster.Commit(ctx, adm, "billing", map[string]map[int32]int64{"orders": {0: 4, 1: 10, 2: 10}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cluster.Commit(ctx, adm, "shipping", map[string]map[int32]int64{"orders": {0: 10}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNewCmdDescribeFlags(t *testing.T) {
+	cases := []struct {
+		args    string
+		wantErr string
+		check   func(*DescribeOptions) bool
+	}{
+		{args: "g1 g2", check: func(o *DescribeOptions) bool { return len(o.Groups) == 2 && !o.All }},
+		{args: "--all --state", check: func(o *DescribeOptions) bool { return o.All && o.State }},
+		{args: "--regex ^a --members --topic t", check: func(o *DescribeOptions) bool { return o.Regex == "^a" && o.Members && o.Topic == "t" }},
+		{args: "g --isolation read_committed", check: func(o *DescribeOptions) bool { return o.Isolation == "read_committed" }},
+		{args: "", wantErr: "name at least one group"},
+		{args: "g --all", wantErr: "--all describes every group"},
+		{args: "g g", wantErr: `group "g" is named twice`},
+		{args: "--regex (", wantErr: "--regex"},
+		{args: "g --isolation dirty", wantErr: `--isolation "dirty" is not valid`},
+		{args: "g --members --state", wantErr: "none of the others can be"},
+	}
+	for _, c := range cases {
+		t.Run(c.args, func(t *testing.T) {
+			io, _, _, _ := Test()
+			f := NewFactory(io, func(string) string { return "" })
+			var got *DescribeOptions
+			cmd := NewCmdDescribe(f, completions.New(nil), func(o *DescribeOptions) error { got = o; return nil })
+			cmd.SetArgs(strings.Fields(c.args))
+			cmd.SetOut(io.Out)
+			cmd.SetErr(io.ErrOut)
+			err := cmd.Execute()
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err = %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || got == nil || !c.check(got) {
+				t.Fatalf("err %v opts %+v", err, got)
+			}
+		})
+	}
+}
+
+func TestBadInputExitCodes(t *testing.T) {
+	_, env := fakeCluster(t)
+	props := filepath.Join(t.TempDir(), "bad.properties")
+	if err := os.WriteFile(props, []byte("bootstrap.servers=127.0.0.1:1\nsasl.mechansim=PLAIN\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		code    int
+		wantErr string
+	}{
+		{"unknown output", env, []string{"list", "-o", "xml"}, 2, `-o "xml" is not a format; use one of: table, wide, json, yaml`},
+		{"bad color", env, []string{"list", "--color", "sometimes"}, 2, `--color "sometimes" is not valid`},
+		{"missing brokers", map[string]string{}, []string{"list"}, 2, "no brokers given"},
+		{"bad broker", map[string]string{}, []string{"list", "-b", "localhost"}, 2, `broker "localhost" is not host:port`},
+		{"properties file missing", map[string]string{}, []string{"list", "--command-config", "/nonexistent/client.properties"}, 2, "--command-config /nonexistent/client.properties: file not found"},
+		{"misspelt property", map[string]string{}, []string{"list", "--command-config", props}, 2, `bad.properties:2: unsupported property "sasl.mechansim" (did you mean "sasl.mechanism"?)`},
+		{"bad -X", env, []string{"list", "-X", "novalue"}, 2, `-X "novalue": want key=value`},
+		{"bad protocol", env, []string{"list", "-X", "security.protocol=TLS"}, 2, `security.protocol="TLS" is not valid`},
+		{"unknown group", env, []string{"describe", "nosuch"}, 2, `group "nosuch" not found`},
+		{"bad state filter", env, []string{"list", "--state", "sleeping"}, 2, `--state "sleeping" is not a group state`},
+		{"unknown flag", env, []string{"describe", "--al"}, 2, "unknown flag: --al"},
+		{"unknown command", env, []string{"descrbe"}, 2, `unknown command "descrbe"`},
+		{"unreachable", map[string]string{"KGROUPS_BROKERS": "127.0.0.1:1"}, []string{"list", "--timeout", "2s"}, 1, "127.0.0.1:1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, c.env, c.args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, c.code, stderr)
+			}
+			if !strings.Contains(stderr, c.wantErr) {
+				t.Fatalf("stderr %q, want it to contain %q", stderr, c.wantErr)
+			}
+			first := strings.SplitN(stderr, "\n", 2)[0]
+			if !strings.HasPrefix(first, "kgroups: ") || strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+				t.Fatalf("stderr is not one clear line: %q", stderr)
+			}
+			if stdout != "" {
+				t.Fatalf("stdout should be empty on error, got %q", stdout)
+			}
+		})
+	}
+}
+
+func TestListAndDescribeAgainstKfake(t *testing.T) {
+	c, env := fakeCluster(t)
+	seed(t, c.ListenAddrs())
+
+	code, out, stderr := run(t, env, "list", "--lag")
+	if code != 0 {
+		t.Fatalf("list exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "GROUP") || !strings.Contains(out, "billing") || !strings.Contains(out, "TOTAL-LAG") {
+		t.Fatalf("list output:\n%s", out)
+	}
+
+	code, out, stderr = run(t, env, "describe", "--all", "-o", "json")
+	if code != 0 {
+		t.Fatalf("describe exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		SchemaVersion int `json:"schema_version"`
+		Groups        []struct {
+			Group    string `json:"group"`
+			TotalLag *int64 `json:"total_lag"`
+		} `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if doc.SchemaVersion != 1 || len(doc.Groups) != 2 || doc.Groups[0].Group != "billing" || *doc.Groups[0].TotalLag != 6 {
+		t.Fatalf("document %+v", doc)
+	}
+
+	// One group known and one not: output for the known one, exit 3.
+	code, out, stderr = run(t, env, "describe", "billing", "nosuch")
+	if code != 3 || !strings.Contains(out, "GROUP billing") || !strings.Contains(stderr, "not found: nosuch") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, stderr)
+	}
+
+	code, out, _ = run(t, env, "list", "--topic", "orders", "-o", "json", "--state", "EMPTY")
+	if code != 0 || !strings.Contains(out, `"group": "shipping"`) {
+		t.Fatalf("list --topic: exit %d %s", code, out)
+	}
+}
+
+// TestHelpAndCompletionNeverDial counts every request the cluster gets.
+func TestHelpAndCompletionNeverDial(t *testing.T) {
+	c, env := fakeCluster(t)
+	var n atomic.Int64
+	c.Control(func(kmsg.Request) (kmsg.Response, error, bool) { n.Add(1); return nil, nil, false })
+	for _, args := range [][]string{
+		{"--help"}, {"describe", "--help"}, {"list", "-h"}, {"completion", "bash"}, {"completion", "zsh"},
+		{"__complete", "describe", "--output", ""}, {"--version"},
+	} {
+		code, out, stderr := run(t, env, args...)
+		if code != 0 || out == "" {
+			t.Fatalf("%v: exit %d, stdout %d bytes, stderr %s", args, code, len(out), stderr)
+		}
+	}
+	if got := n.Load(); got != 0 {
+		t.Fatalf("help/completion sent %d requests to the cluster", got)
+	}
+}
+
+func TestDynamicCompletion(t *testing.T) {
+	c, env := fakeCluster(t)
+	seed(t, c.ListenAddrs())
+	code, out, _ := run(t, env, "__complete", "describe", "bil")
+	if code != 0 || !strings.Contains(out, "billing\tEmpty") || strings.Contains(out, "shipping") {
+		t.Fatalf("group completion: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, env, "__complete", "describe", "billing", "")
+	if strings.Contains(out, "billing\t") || !strings.Contains(out, "shipping") {
+		t.Fatalf("already-named group offered again:\n%s", out)
+	}
+	code, out, _ = run(t, env, "__complete", "list", "--topic", "or")
+	if code != 0 || !strings.Contains(out, "orders") {
+		t.Fatalf("topic completion:\n%s", out)
+	}
+	// An unreachable cluster: no error text, the error directive (:1), fast.
+	start := time.Now()
+	code, out, stderr := run(t, map[string]string{"KGROUPS_BROKERS": "127.0.0.1:1"}, "__complete", "describe", "")
+	if code != 0 || !strings.HasSuffix(strings.TrimSpace(out), ":1") || strings.Contains(out, "kgroups:") {
+		t.Fatalf("unreachable completion: exit %d out %q err %q", code, out, stderr)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("completion took %s", d)
+	}
+}
