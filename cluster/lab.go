@@ -25,7 +25,8 @@ func NewFake(opts ...kfake.Opt) (*kfake.Cluster, error) {
 // Client is a plain kgo client for lab work (producing, committing).
 func Client(brokers []string, opts ...kgo.Opt) (*kgo.Client, error) {
 	base := []kgo.Opt{kgo.SeedBrokers(brokers...), kgo.RecordPartitioner(kgo.ManualPartitioner()),
-		kgo.ProducerLinger(0), kgo.MetadataMinAge(100 * time.Millisecond)}
+		kgo.ProducerLinger(0), kgo.MetadataMinAge(100 * time.Millisecond),
+		kgo.ProducerBatchCompression(kgo.NoCompression())} // readable by every client (kafka-python lacks snappy)
 	return kgo.NewClient(append(base, opts...)...)
 }
 
