@@ -210,7 +210,13 @@ func (p *Printer) describeMembers(g describe.GroupView) error {
 		}
 		t.add(row...)
 	}
-	return t.render(p.w, p.opts.NoHeaders)
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	if n := g.Summary.IdleMembers; n > 0 {
+		fmt.Fprintln(p.w, p.st.paint(p.st.warn, plural(n, "idle member")+" (no partitions assigned)"))
+	}
+	return nil
 }
 
 func (p *Printer) describeState(doc describe.Document) error {

@@ -1,0 +1,39 @@
+package cmd
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestDemoTellsTheSandboxStory runs README's main command in-process and
+// checks that each seeded situation is visible in the tour.
+func TestDemoTellsTheSandboxStory(t *testing.T) {
+	code, out, stderr := run(t, map[string]string{}, "demo")
+	if code != 0 {
+		t.Fatalf("demo exit %d\n%s", code, stderr)
+	}
+	for _, args := range tour {
+		if !strings.Contains(out, "$ kgroups "+strings.Join(args, " ")+"\n") {
+			t.Errorf("tour step %v not printed", args)
+		}
+	}
+	checks := []struct{ what, re string }{
+		{"six groups listed", `(?m)^reporting-batch +Empty +classic`},
+		{"hot partition carries the lag", `(?m)^orders +2 +\d+ +\d+ +[1-9]\d{2,}`},
+		{"cold partitions caught up or nearly", `(?m)^orders +0 +\d+ +\d+ +\d{1,2} `},
+		{"two idle members", `2 idle members`},
+		{"commits below log start flagged", `! audit-log/0: committed offset 100 is below the log start 400: 300 records were deleted`},
+		{"KIP-848 group described", `(?m)^GROUP clickstream-etl · Stable · consumer/`},
+		{"cooperative-sticky members", `classic/cooperative-sticky · 2 members`},
+		{"json document", `"schema_version": 1`},
+	}
+	for _, c := range checks {
+		if !regexp.MustCompile(c.re).MatchString(out) {
+			t.Errorf("%s: no match for %s", c.what, c.re)
+		}
+	}
+	if t.Failed() {
+		t.Log(out)
+	}
+}
