@@ -3,7 +3,10 @@ package describe_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -267,15 +270,18 @@ func TestFetchFiltersByStateTypeTopicAndRegex(t *testing.T) {
 
 // counter counts requests per API key on a kfake cluster.
 type counter struct {
-	mu sync.Mutex
-	n  map[int16]int
+	mu      sync.Mutex
+	n       map[int16]int
+	stopped bool
 }
 
 func countRequests(c *kfake.Cluster) *counter {
 	ct := &counter{n: map[int16]int{}}
 	c.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
 		ct.mu.Lock()
-		ct.n[req.Key()]++
+		if !ct.stopped {
+			ct.n[req.Key()]++
+		}
 		ct.mu.Unlock()
 		return nil, nil, false
 	})
@@ -292,9 +298,11 @@ func (ct *counter) snapshot() map[string]int {
 	return out
 }
 
-func (ct *counter) reset() {
+// stop makes the counter ignore later requests (kfake keeps control
+// functions that do not handle a request).
+func (ct *counter) stop() {
 	ct.mu.Lock()
-	ct.n = map[int16]int{}
+	ct.stopped = true
 	ct.mu.Unlock()
 }
 
@@ -318,50 +326,91 @@ func seedGroups(l *lab, n, partitions int) {
 }
 
 func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
-	counts := map[int]map[string]int{}
-	for _, n := range []int{10, 200} {
-		l := newLab(t, kfake.NumBrokers(3))
-		seedGroups(l, n, 6)
-		// A fresh client, as a kgroups invocation would have.
-		cl, err := cluster.Client(l.brokers)
+	// One cluster, so leaders and coordinators are the same for both counts.
+	l := newLab(t, kfake.NumBrokers(3))
+	seedGroups(l, 10, 6)
+	measure := func(n int) map[string]int {
+		cl, err := cluster.Client(l.brokers) // a fresh client, as one kgroups run has
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer cl.Close()
 		ct := countRequests(l.c)
 		snap, err := describe.Fetch(l.ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
-		cl.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(snap.Groups) != n {
 			t.Fatalf("described %d groups, want %d", len(snap.Groups), n)
 		}
-		counts[n] = ct.snapshot()
-		t.Logf("%d groups: %v", n, counts[n])
+		got := ct.snapshot()
+		ct.stop()
+		t.Logf("%d groups: %v", n, got)
+		return got
 	}
-	for key, small := range counts[10] {
-		if big := counts[200][key]; big != small {
-			t.Errorf("%s: %d requests for 10 groups, %d for 200", key, small, big)
+	small := measure(10)
+	for i := 10; i < 200; i++ {
+		l.commit(fmt.Sprintf("group-%04d", i), map[string]map[int32]int64{fmt.Sprintf("t%d", i%2): {0: 1}})
+	}
+	big := measure(200)
+
+	// Requests that could scale with groups must be identical; connection
+	// set-up (ApiVersions, Metadata) depends on kgo's timing, not on the
+	// groups, so it only has to stay within a fixed bound.
+	perConnection := map[string]bool{"ApiVersions": true, "Metadata": true}
+	for key, v := range small {
+		if perConnection[key] {
+			if v > 8 || big[key] > 8 {
+				t.Errorf("%s: %d / %d requests, want at most 8 (3 brokers)", key, v, big[key])
+			}
+		} else if big[key] != v {
+			t.Errorf("%s: %d requests for 10 groups, %d for 200", key, v, big[key])
 		}
 	}
-	for key := range counts[200] {
-		if _, ok := counts[10][key]; !ok {
+	for key := range big {
+		if _, ok := small[key]; !ok {
 			t.Errorf("%s appears only with 200 groups", key)
 		}
 	}
-	// Per-coordinator batching: at most one of each group request per broker.
+	// Batching: one group request per coordinator, two ListOffsets (start,
+	// end) per partition leader.
+	meta, err := l.adm.Metadata(l.ctx, "t0", "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaders := map[int32]bool{}
+	for _, td := range meta.Topics {
+		for _, pd := range td.Partitions {
+			leaders[pd.Leader] = true
+		}
+	}
+	if big["ListOffsets"] != 2*len(leaders) {
+		t.Errorf("ListOffsets: %d, want %d (start and end per leader)", big["ListOffsets"], 2*len(leaders))
+	}
 	for _, key := range []string{"DescribeGroups", "OffsetFetch", "ListGroups"} {
-		if counts[200][key] > 3 {
-			t.Errorf("%s: %d requests for 3 brokers", key, counts[200][key])
+		if big[key] < 1 || big[key] > 3 {
+			t.Errorf("%s: %d requests for 3 brokers", key, big[key])
 		}
 	}
 }
 
 // BenchmarkDescribeAll is the scale harness: describe --all over N groups of
-// 20 partitions each on a 3-broker kfake cluster.
+// 20 partitions each on a 3-broker kfake cluster. Sizes from
+// KGROUPS_BENCH_GROUPS (default 10,100,1000).
 // Run: go test ./describe -run '^$' -bench DescribeAll -benchtime 5x
 func BenchmarkDescribeAll(b *testing.B) {
-	for _, n := range []int{10, 100, 1000} {
+	sizes := []int{10, 100, 1000}
+	if env := os.Getenv("KGROUPS_BENCH_GROUPS"); env != "" {
+		sizes = nil
+		for _, f := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				b.Fatalf("KGROUPS_BENCH_GROUPS=%q: want a comma-separated list of group counts", env)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("groups=%d", n), func(b *testing.B) {
 			l := newLab(b, kfake.NumBrokers(3))
 			seedGroups(l, n, 20)
@@ -392,4 +441,39 @@ func deref[T any](p *T) any {
 		return nil
 	}
 	return *p
+}
+
+// An open transaction holds the last stable offset below the high
+// watermark: read_committed lag counts only committed records.
+func TestFetchReadCommittedUsesLastStableOffset(t *testing.T) {
+	l := newLab(t)
+	l.topic("ledger", 1, 10)
+	l.commit("auditor", map[string]map[int32]int64{"ledger": {0: 4}})
+	txn, err := cluster.Client(l.brokers, kgo.TransactionalID("kgroups-test-txn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Close()
+	if err := txn.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		if err := txn.ProduceSync(l.ctx, &kgo.Record{Topic: "ledger", Partition: 0, Value: []byte("pending")}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lagOf := func(iso string) (end, lag int64) {
+		doc := l.fetch(describe.Selection{Groups: []string{"auditor"}, Offsets: true, Isolation: iso})
+		p := doc.Groups[0].Partitions[0]
+		if doc.Isolation != iso {
+			t.Fatalf("document isolation %s, want %s", doc.Isolation, iso)
+		}
+		return *p.LogEndOffset, *p.Lag
+	}
+	if end, lag := lagOf(describe.ReadUncommitted); end != 15 || lag != 11 {
+		t.Fatalf("read_uncommitted: end %d lag %d, want 15 / 11", end, lag)
+	}
+	if end, lag := lagOf(describe.ReadCommitted); end != 10 || lag != 6 {
+		t.Fatalf("read_committed: end %d lag %d, want 10 / 6 (the open transaction is not stable)", end, lag)
+	}
 }
