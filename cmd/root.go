@@ -42,26 +42,15 @@ func ExecuteWith(ctx context.Context, io *IOStreams, args []string, getenv func(
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	cmd, err := root.ExecuteContextC(ctx)
-	if err != nil {
-		var fe *FlagError
-		if isCobraUsageError(err) || asFlagError(err, &fe) {
-			code := handleError(&FlagError{msg: err.Error()}, io.ErrOut)
-			if cmd != nil {
-				io.ErrOut.Write([]byte("Run '" + cmd.CommandPath() + " --help' for usage.\n"))
-			}
-			return code
+	if err != nil && isCobraUsageError(err) {
+		// cobra's own syntax errors: exit 2 and point at the help.
+		code := handleError(&FlagError{msg: err.Error()}, io.ErrOut)
+		if cmd != nil {
+			io.ErrOut.Write([]byte("Run '" + cmd.CommandPath() + " --help' for usage.\n"))
 		}
-		return handleError(err, io.ErrOut)
+		return code
 	}
-	return ExitOK
-}
-
-func asFlagError(err error, fe **FlagError) bool {
-	e, ok := err.(*FlagError)
-	if ok {
-		*fe = e
-	}
-	return ok
+	return handleError(err, io.ErrOut)
 }
 
 // isCobraUsageError recognises cobra's own argument and flag errors.
@@ -121,6 +110,9 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 	root.AddCommand(
 		NewCmdList(f, comp, nil),
 		NewCmdDescribe(f, comp, nil),
+		NewCmdReset(f, comp, nil),
+		NewCmdDelete(f, comp),
+		NewCmdDeleteOffsets(f, comp),
 		NewCmdSandbox(f),
 		NewCmdDemo(f),
 		NewCmdDocs(f),

@@ -97,33 +97,36 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 		return snap, nil
 	}
 
+	var wanted []string
 	for _, g := range groups {
-		for _, t := range g.Topics() {
-			if sel.Topic != "" && t != sel.Topic {
-				continue
-			}
-			if _, ok := snap.Topics[t]; ok {
-				continue
-			}
-			tf := &TopicFacts{Name: t, Partitions: map[int32]*PartitionFacts{}}
-			snap.Topics[t] = tf
-			td, ok := meta.Topics[t]
-			switch {
-			case !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition):
-				tf.Err = "topic does not exist (deleted?)"
-			case td.Err != nil:
-				tf.Err = kerrText(td.Err)
-			default:
-				tf.Exists = true
-				for p, pd := range td.Partitions {
-					pf := &PartitionFacts{Leader: pd.Leader}
-					if pd.Err != nil && !errors.Is(pd.Err, kerr.ReplicaNotAvailable) {
-						pf.Err = kerrText(pd.Err)
-					} else if pd.Leader < 0 {
-						pf.Err = "partition has no leader"
-					}
-					tf.Partitions[p] = pf
+		wanted = append(wanted, g.Topics()...)
+	}
+	wanted = append(wanted, sel.ExtraTopics...)
+	for _, t := range wanted {
+		if sel.Topic != "" && t != sel.Topic {
+			continue
+		}
+		if _, ok := snap.Topics[t]; ok {
+			continue
+		}
+		tf := &TopicFacts{Name: t, Partitions: map[int32]*PartitionFacts{}}
+		snap.Topics[t] = tf
+		td, ok := meta.Topics[t]
+		switch {
+		case !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition):
+			tf.Err = "topic does not exist (deleted?)"
+		case td.Err != nil:
+			tf.Err = kerrText(td.Err)
+		default:
+			tf.Exists = true
+			for p, pd := range td.Partitions {
+				pf := &PartitionFacts{Leader: pd.Leader}
+				if pd.Err != nil && !errors.Is(pd.Err, kerr.ReplicaNotAvailable) {
+					pf.Err = kerrText(pd.Err)
+				} else if pd.Leader < 0 {
+					pf.Err = "partition has no leader"
 				}
+				tf.Partitions[p] = pf
 			}
 		}
 	}

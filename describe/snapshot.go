@@ -32,6 +32,9 @@ type Selection struct {
 	Offsets   bool           // read committed offsets and log offsets (lag)
 	Members   bool           // describe members (DescribeGroups / ConsumerGroupDescribe)
 	Isolation string         // ReadUncommitted (default) or ReadCommitted
+	// ExtraTopics get log offsets even if no selected group touches them
+	// (reset-offsets scopes, --allow-new-partitions).
+	ExtraTopics []string
 }
 
 // TP is a topic partition.

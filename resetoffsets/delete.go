@@ -1,0 +1,176 @@
+package resetoffsets
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kgroups/kgroups/describe"
+)
+
+// DeleteKind marks delete plan and result documents.
+const (
+	DeleteGroupsKind  = "kgroups-delete-groups"
+	DeleteOffsetsKind = "kgroups-delete-offsets"
+)
+
+// DeleteDoc is the plan (dry run) or result of delete / delete-offsets.
+type DeleteDoc struct {
+	SchemaVersion int         `json:"schema_version" yaml:"schema_version"`
+	Kind          string      `json:"kind" yaml:"kind"`
+	Executed      bool        `json:"executed" yaml:"executed"`
+	Rows          []DeleteRow `json:"rows" yaml:"rows"`
+	Failed        int         `json:"failed" yaml:"failed"`
+}
+
+// DeleteRow is one group (delete) or one partition (delete-offsets).
+type DeleteRow struct {
+	Group         string  `json:"group" yaml:"group"`
+	Topic         *string `json:"topic" yaml:"topic"`
+	Partition     *int32  `json:"partition" yaml:"partition"`
+	State         string  `json:"state" yaml:"state"`
+	Members       int     `json:"members" yaml:"members"`
+	CurrentOffset *int64  `json:"current_offset" yaml:"current_offset"`
+	Status        string  `json:"status" yaml:"status"` // planned: "will delete" / "will be refused"; executed: "deleted" / "failed"
+	Error         *string `json:"error" yaml:"error"`
+}
+
+// PlanDeleteGroups describes what deleting the groups would do. Unknown
+// groups are an input error.
+func PlanDeleteGroups(snap *describe.Snapshot) (DeleteDoc, error) {
+	doc := DeleteDoc{SchemaVersion: 1, Kind: DeleteGroupsKind, Rows: []DeleteRow{}}
+	for _, g := range snap.Groups {
+		if !g.Found {
+			return doc, inputErrorf("group %q not found", g.Name)
+		}
+		row := DeleteRow{Group: g.Name, State: g.State, Members: len(g.Members), Status: "will delete"}
+		if !Inactive(g) {
+			msg := fmt.Sprintf("the group is %s with %d member(s): the broker will refuse (NON_EMPTY_GROUP)", g.State, len(g.Members))
+			row.Status, row.Error = "will be refused", &msg
+		}
+		doc.Rows = append(doc.Rows, row)
+	}
+	return doc, nil
+}
+
+// ApplyDeleteGroups deletes the planned groups in one batched request per
+// coordinator; the broker refuses groups that have members.
+func ApplyDeleteGroups(ctx context.Context, cl *kgo.Client, plan DeleteDoc) (DeleteDoc, error) {
+	out := plan
+	out.Executed, out.Rows, out.Failed = true, nil, 0
+	names := make([]string, 0, len(plan.Rows))
+	for _, r := range plan.Rows {
+		names = append(names, r.Group)
+	}
+	resp, err := kadm.NewClient(cl).DeleteGroups(ctx, names...)
+	if err != nil && len(resp) == 0 {
+		return out, err
+	}
+	for _, r := range plan.Rows {
+		r.Status, r.Error = "deleted", nil
+		gr, ok := resp[r.Group]
+		var gerr error
+		switch {
+		case !ok:
+			gerr = fmt.Errorf("no answer from the coordinator")
+			if err != nil {
+				gerr = err
+			}
+		case gr.Err != nil:
+			gerr = gr.Err
+		}
+		if gerr != nil {
+			msg := commitErrText(gerr)
+			r.Status, r.Error = "failed", &msg
+			out.Failed++
+		}
+		out.Rows = append(out.Rows, r)
+	}
+	return out, nil
+}
+
+// PlanDeleteOffsets lists the committed partitions of one group in scope.
+func PlanDeleteOffsets(snap *describe.Snapshot, s Scope) (DeleteDoc, error) {
+	doc := DeleteDoc{SchemaVersion: 1, Kind: DeleteOffsetsKind, Rows: []DeleteRow{}}
+	if len(snap.Groups) != 1 {
+		return doc, inputErrorf("delete-offsets takes exactly one group")
+	}
+	g := snap.Groups[0]
+	if !g.Found {
+		return doc, inputErrorf("group %q not found", g.Name)
+	}
+	if len(s.Topics) == 0 {
+		return doc, inputErrorf("choose the offsets: --topic TOPIC[:P,...] (repeatable)")
+	}
+	f := Facts{Groups: []describe.GroupFacts{g}, Topics: snap.Topics}
+	for _, topic := range s.TopicOrder {
+		var tps []describe.TP
+		for tp := range g.Committed {
+			if tp.Topic == topic && inScope(s, tp) {
+				tps = append(tps, tp)
+			}
+		}
+		for _, p := range s.Topics[topic] { // named partitions must exist and be committed
+			tp := describe.TP{Topic: topic, Partition: p}
+			if err := partitionExists(f, tp, "--topic "+topic+": "); err != nil {
+				if _, committed := g.Committed[tp]; !committed {
+					return doc, err
+				}
+			}
+			if _, committed := g.Committed[tp]; !committed {
+				return doc, inputErrorf("--topic %s:%d: group %s has no committed offset there", topic, p, g.Name)
+			}
+		}
+		if len(tps) == 0 {
+			return doc, inputErrorf("--topic %s: group %s has no committed offsets on it", topic, g.Name)
+		}
+		sort.Slice(tps, func(i, j int) bool { return tps[i].Partition < tps[j].Partition })
+		for _, tp := range tps {
+			t, p, off := tp.Topic, tp.Partition, g.Committed[tp]
+			row := DeleteRow{Group: g.Name, Topic: &t, Partition: &p, State: g.State, Members: len(g.Members), CurrentOffset: &off, Status: "will delete"}
+			if !Inactive(g) {
+				msg := "the group has members: the broker refuses topics they subscribe to (GROUP_SUBSCRIBED_TO_TOPIC)"
+				row.Status, row.Error = "may be refused", &msg
+			}
+			doc.Rows = append(doc.Rows, row)
+		}
+	}
+	return doc, nil
+}
+
+// ApplyDeleteOffsets deletes the planned offsets (OffsetDelete).
+func ApplyDeleteOffsets(ctx context.Context, cl *kgo.Client, plan DeleteDoc) (DeleteDoc, error) {
+	out := plan
+	out.Executed, out.Rows, out.Failed = true, nil, 0
+	if len(plan.Rows) == 0 {
+		return out, nil
+	}
+	set := kadm.TopicsSet{}
+	for _, r := range plan.Rows {
+		set.Add(*r.Topic, *r.Partition)
+	}
+	resp, err := kadm.NewClient(cl).DeleteOffsets(ctx, plan.Rows[0].Group, set)
+	for _, r := range plan.Rows {
+		r.Status, r.Error = "deleted", nil
+		var perr error
+		if err != nil {
+			perr = err
+		} else if ps, ok := resp[*r.Topic]; !ok {
+			perr = fmt.Errorf("no answer for this partition")
+		} else if e, ok := ps[*r.Partition]; !ok {
+			perr = fmt.Errorf("no answer for this partition")
+		} else {
+			perr = e
+		}
+		if perr != nil {
+			msg := commitErrText(perr)
+			r.Status, r.Error = "failed", &msg
+			out.Failed++
+		}
+		out.Rows = append(out.Rows, r)
+	}
+	return out, nil
+}
