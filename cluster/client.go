@@ -157,7 +157,8 @@ func Explain(err error, cfg Config) error {
 		return nil
 	}
 	var ce *ClusterError
-	if errors.As(err, &ce) {
+	var in interface{ IsInput() bool }
+	if errors.As(err, &ce) || errors.As(err, &in) {
 		return err
 	}
 	brokers := strings.Join(cfg.Brokers, ",")

@@ -62,7 +62,7 @@ broker refuses topics they subscribe to (GROUP_SUBSCRIBED_TO_TOPIC), per partiti
 			}
 			scope, err := resetoffsets.ParseScope(topics, false, false)
 			if err != nil {
-				return asInput(err)
+				return err
 			}
 			if len(topics) == 0 {
 				return flagErrorf("choose the offsets to delete: --topic TOPIC[:P,...] (repeatable)")
@@ -108,7 +108,7 @@ func deleteRun(ctx context.Context, f *Factory, groups []string, execute bool) e
 	}
 	plan, err := resetoffsets.PlanDeleteGroups(snap)
 	if err != nil {
-		return asInput(err)
+		return err
 	}
 	if !execute {
 		if err := p.Delete(plan); err != nil {
@@ -144,7 +144,7 @@ func deleteOffsetsRun(ctx context.Context, f *Factory, group string, scope reset
 	}
 	plan, err := resetoffsets.PlanDeleteOffsets(snap, scope)
 	if err != nil {
-		return asInput(err)
+		return err
 	}
 	if !execute {
 		if err := p.Delete(plan); err != nil {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/kgroups/kgroups/cluster"
 )
 
 // Exit codes (DESIGN.md §2).
@@ -50,7 +48,7 @@ func handleError(err error, errOut io.Writer) int {
 	}
 	code := ExitError
 	var fe *FlagError
-	var ie *cluster.InputError
+	var ie interface{ IsInput() bool } // cluster.InputError, resetoffsets.InputError
 	var pe *PartialError
 	switch {
 	case errors.As(err, &fe), errors.As(err, &ie):

@@ -244,15 +244,6 @@ func (o *ResetOptions) selection() describe.Selection {
 	return sel
 }
 
-// asInput turns a domain input error into a usage error (exit 2).
-func asInput(err error) error {
-	var ie *resetoffsets.InputError
-	if errors.As(err, &ie) {
-		return &FlagError{msg: ie.Msg}
-	}
-	return err
-}
-
 func resetRun(ctx context.Context, o *ResetOptions) error {
 	p, err := o.f.Printer()
 	if err != nil {
@@ -266,18 +257,18 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	defer cancel()
 	facts, err := resetoffsets.Load(ctx, clients.Kgo, o.selection(), o.Target, o.Scope)
 	if err != nil {
-		return cluster.Explain(asInput(err), clients.Cfg)
+		return cluster.Explain(err, clients.Cfg)
 	}
 	if len(facts.Groups) == 0 {
 		return flagErrorf("no groups matched")
 	}
 	plan, err := resetoffsets.BuildPlan(facts, o.Target, o.Scope, o.f.Now())
 	if err != nil {
-		return asInput(err)
+		return err
 	}
 	if o.Export != "" {
 		if err := resetoffsets.WritePlanFile(o.Export, plan); err != nil {
-			return asInput(err)
+			return err
 		}
 		fmt.Fprintf(o.f.IO.ErrOut, "plan written to %s\n", o.Export)
 	}
@@ -325,7 +316,7 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	case errors.As(err, &moved):
 		return &FlagError{msg: moved.Error()}
 	case err != nil:
-		return cluster.Explain(asInput(err), clients.Cfg)
+		return cluster.Explain(err, clients.Cfg)
 	}
 	if err := p.ResetResult(res); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package describe_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"regexp"
@@ -11,77 +10,30 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/labtest"
 )
 
-type lab struct {
-	t       testing.TB
-	c       *kfake.Cluster
-	brokers []string
-	cl      *kgo.Client
-	adm     *kadm.Client
-	ctx     context.Context
-}
+type lab struct{ *labtest.Lab }
 
-func newLab(t testing.TB, opts ...kfake.Opt) *lab {
-	t.Helper()
-	c, err := cluster.NewFake(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	cl, err := cluster.Client(c.ListenAddrs())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	return &lab{t: t, c: c, brokers: c.ListenAddrs(), cl: cl, adm: kadm.NewClient(cl), ctx: ctx}
-}
+func newLab(t testing.TB, opts ...kfake.Opt) *lab { return &lab{labtest.New(t, opts...)} }
 
-func (l *lab) topic(name string, partitions int32, records int) {
-	l.t.Helper()
-	if err := cluster.CreateTopic(l.ctx, l.adm, name, partitions, nil); err != nil {
-		l.t.Fatal(err)
-	}
-	for p := int32(0); p < partitions; p++ {
-		if records > 0 {
-			if err := cluster.Produce(l.ctx, l.cl, name, p, records, time.Time{}); err != nil {
-				l.t.Fatal(err)
-			}
-		}
-	}
-}
+func (l *lab) topic(name string, partitions int32, records int) { l.Topic(name, partitions, records) }
 
-func (l *lab) commit(group string, offsets map[string]map[int32]int64) {
-	l.t.Helper()
-	if err := cluster.Commit(l.ctx, l.adm, group, offsets); err != nil {
-		l.t.Fatal(err)
-	}
-}
+func (l *lab) commit(group string, offsets map[string]map[int32]int64) { l.Commit(group, offsets) }
 
-func (l *lab) member(spec cluster.MemberSpec) *cluster.Member {
-	l.t.Helper()
-	m, err := cluster.StartMember(l.brokers, spec)
-	if err != nil {
-		l.t.Fatal(err)
-	}
-	l.t.Cleanup(m.Close)
-	return m
-}
+func (l *lab) member(spec cluster.MemberSpec) *cluster.Member { return l.Member(spec) }
 
 func (l *lab) fetch(sel describe.Selection) describe.Document {
-	l.t.Helper()
-	snap, err := describe.Fetch(l.ctx, l.cl, sel)
+	l.T.Helper()
+	snap, err := describe.Fetch(l.Ctx, l.Cl, sel)
 	if err != nil {
-		l.t.Fatal(err)
+		l.T.Fatal(err)
 	}
 	return describe.Build(snap, describe.ViewOptions{Topic: sel.Topic})
 }
@@ -105,7 +57,7 @@ func TestFetchClassicGroupWithLiveMembers(t *testing.T) {
 	l.commit("billing", map[string]map[int32]int64{"orders": {0: 10, 1: 7, 2: 0}})
 	l.member(cluster.MemberSpec{Group: "billing", Topics: []string{"orders"}, ClientID: "bill-a"})
 	l.member(cluster.MemberSpec{Group: "billing", Topics: []string{"orders"}, ClientID: "bill-b"})
-	if err := cluster.WaitGroupAssigned(l.ctx, l.cl, "billing", 2, 4); err != nil {
+	if err := cluster.WaitGroupAssigned(l.Ctx, l.Cl, "billing", 2, 4); err != nil {
 		t.Fatal(err)
 	}
 	doc := l.fetch(describe.Selection{Groups: []string{"billing"}, Offsets: true, Members: true})
@@ -158,7 +110,7 @@ func TestFetchKIP848GroupResolvesTopicNames(t *testing.T) {
 	l.topic("views", 3, 5)
 	l.member(cluster.MemberSpec{Group: "analytics", Topics: []string{"clicks", "views"}, ClientID: "an-1", KIP848: true})
 	l.member(cluster.MemberSpec{Group: "analytics", Topics: []string{"clicks", "views"}, ClientID: "an-2", KIP848: true})
-	if err := cluster.WaitGroupAssigned(l.ctx, l.cl, "analytics", 2, 6); err != nil {
+	if err := cluster.WaitGroupAssigned(l.Ctx, l.Cl, "analytics", 2, 6); err != nil {
 		t.Fatal(err)
 	}
 	doc := l.fetch(describe.Selection{Groups: []string{"analytics"}, Offsets: true, Members: true})
@@ -200,10 +152,10 @@ func TestFetchUnknownGroupDeletedTopicAndAnomalies(t *testing.T) {
 	l.topic("audit", 2, 100)
 	l.topic("gone", 1, 5)
 	l.commit("expired", map[string]map[int32]int64{"audit": {0: 10, 1: 100}, "gone": {0: 3}})
-	if err := cluster.DeleteRecordsBefore(l.ctx, l.adm, "audit", 0, 60); err != nil {
+	if err := cluster.DeleteRecordsBefore(l.Ctx, l.Adm, "audit", 0, 60); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.adm.DeleteTopics(l.ctx, "gone"); err != nil {
+	if _, err := l.Adm.DeleteTopics(l.Ctx, "gone"); err != nil {
 		t.Fatal(err)
 	}
 	doc := l.fetch(describe.Selection{Groups: []string{"expired", "nosuch"}, Offsets: true, Members: true})
@@ -308,12 +260,12 @@ func (ct *counter) stop() {
 
 // seedGroups creates n commit-only groups over topics spread on 3 brokers.
 func seedGroups(l *lab, n, partitions int) {
-	l.t.Helper()
+	l.T.Helper()
 	l.topic("t0", int32(partitions), 0)
 	l.topic("t1", int32(partitions), 0)
 	for p := int32(0); p < int32(partitions); p++ {
-		if err := cluster.Produce(l.ctx, l.cl, "t0", p, 3, time.Time{}); err != nil {
-			l.t.Fatal(err)
+		if err := cluster.Produce(l.Ctx, l.Cl, "t0", p, 3, time.Time{}); err != nil {
+			l.T.Fatal(err)
 		}
 	}
 	for i := 0; i < n; i++ {
@@ -330,13 +282,13 @@ func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
 	l := newLab(t, kfake.NumBrokers(3))
 	seedGroups(l, 10, 6)
 	measure := func(n int) map[string]int {
-		cl, err := cluster.Client(l.brokers) // a fresh client, as one kgroups run has
+		cl, err := cluster.Client(l.Brokers) // a fresh client, as one kgroups run has
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer cl.Close()
-		ct := countRequests(l.c)
-		snap, err := describe.Fetch(l.ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
+		ct := countRequests(l.Cluster)
+		snap, err := describe.Fetch(l.Ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -374,7 +326,7 @@ func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
 	}
 	// Batching: one group request per coordinator, two ListOffsets (start,
 	// end) per partition leader.
-	meta, err := l.adm.Metadata(l.ctx, "t0", "t1")
+	meta, err := l.Adm.Metadata(l.Ctx, "t0", "t1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,11 +368,11 @@ func BenchmarkDescribeAll(b *testing.B) {
 			seedGroups(l, n, 20)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				cl, err := cluster.Client(l.brokers)
+				cl, err := cluster.Client(l.Brokers)
 				if err != nil {
 					b.Fatal(err)
 				}
-				snap, err := describe.Fetch(l.ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
+				snap, err := describe.Fetch(l.Ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -449,7 +401,7 @@ func TestFetchReadCommittedUsesLastStableOffset(t *testing.T) {
 	l := newLab(t)
 	l.topic("ledger", 1, 10)
 	l.commit("auditor", map[string]map[int32]int64{"ledger": {0: 4}})
-	txn, err := cluster.Client(l.brokers, kgo.TransactionalID("kgroups-test-txn"))
+	txn, err := cluster.Client(l.Brokers, kgo.TransactionalID("kgroups-test-txn"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,7 +410,7 @@ func TestFetchReadCommittedUsesLastStableOffset(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 5; i++ {
-		if err := txn.ProduceSync(l.ctx, &kgo.Record{Topic: "ledger", Partition: 0, Value: []byte("pending")}).FirstErr(); err != nil {
+		if err := txn.ProduceSync(l.Ctx, &kgo.Record{Topic: "ledger", Partition: 0, Value: []byte("pending")}).FirstErr(); err != nil {
 			t.Fatal(err)
 		}
 	}

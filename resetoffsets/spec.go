@@ -55,6 +55,9 @@ type InputError struct{ Msg string }
 
 func (e *InputError) Error() string { return e.Msg }
 
+// IsInput marks bad user input for the error handler (exit 2).
+func (e *InputError) IsInput() bool { return true }
+
 func inputErrorf(format string, args ...any) error {
 	return &InputError{Msg: fmt.Sprintf(format, args...)}
 }

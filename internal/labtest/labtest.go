@@ -1,0 +1,133 @@
+// Package labtest starts an in-process kfake cluster for a test and puts it
+// into known states: topics with records, committed offsets, live members.
+package labtest
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kgroups/kgroups/cluster"
+)
+
+// Lab is one test's cluster and a client to it.
+type Lab struct {
+	T       testing.TB
+	Cluster *kfake.Cluster
+	Brokers []string
+	Cl      *kgo.Client
+	Adm     *kadm.Client
+	Ctx     context.Context
+}
+
+// New starts a kfake cluster that is closed when the test ends.
+func New(tb testing.TB, opts ...kfake.Opt) *Lab {
+	tb.Helper()
+	c, err := cluster.NewFake(opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(c.Close)
+	cl, err := cluster.Client(c.ListenAddrs())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(cl.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	tb.Cleanup(cancel)
+	return &Lab{T: tb, Cluster: c, Brokers: c.ListenAddrs(), Cl: cl, Adm: kadm.NewClient(cl), Ctx: ctx}
+}
+
+// Env is the environment a kgroups invocation uses to reach the lab.
+func (l *Lab) Env() map[string]string {
+	return map[string]string{"KGROUPS_BROKERS": strings.Join(l.Brokers, ",")}
+}
+
+// Topic creates a topic and writes records to every partition.
+func (l *Lab) Topic(name string, partitions int32, records int) {
+	l.T.Helper()
+	l.TopicAt(name, partitions, records, time.Time{})
+}
+
+// TopicAt is Topic with record timestamps from ts, one millisecond apart.
+func (l *Lab) TopicAt(name string, partitions int32, records int, ts time.Time) {
+	l.T.Helper()
+	if err := cluster.CreateTopic(l.Ctx, l.Adm, name, partitions, nil); err != nil {
+		l.T.Fatal(err)
+	}
+	for p := int32(0); p < partitions && records > 0; p++ {
+		if err := cluster.Produce(l.Ctx, l.Cl, name, p, records, ts); err != nil {
+			l.T.Fatal(err)
+		}
+	}
+}
+
+// Commit commits offsets as an admin (the group must have no members).
+func (l *Lab) Commit(group string, offsets map[string]map[int32]int64) {
+	l.T.Helper()
+	if err := cluster.Commit(l.Ctx, l.Adm, group, offsets); err != nil {
+		l.T.Fatal(err)
+	}
+}
+
+// Member starts a real kgo consumer that leaves when the test ends (or
+// when Close is called).
+func (l *Lab) Member(spec cluster.MemberSpec) *cluster.Member {
+	l.T.Helper()
+	m, err := cluster.StartMember(l.Brokers, spec)
+	if err != nil {
+		l.T.Fatal(err)
+	}
+	l.T.Cleanup(m.Close)
+	return m
+}
+
+// WaitAssigned waits until the group has the members and partitions.
+func (l *Lab) WaitAssigned(group string, members, partitions int) {
+	l.T.Helper()
+	if err := cluster.WaitGroupAssigned(l.Ctx, l.Cl, group, members, partitions); err != nil {
+		l.T.Fatal(err)
+	}
+}
+
+// WaitState waits until the group reports the state (e.g. Empty).
+func (l *Lab) WaitState(group, state string) {
+	l.T.Helper()
+	for {
+		d, err := l.Adm.DescribeGroups(l.Ctx, group)
+		if err == nil && d[group].State == state {
+			return
+		}
+		select {
+		case <-l.Ctx.Done():
+			l.T.Fatalf("group %s never reached %s", group, state)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// Committed reads a group's committed offsets as {topic: {partition: offset}}.
+func (l *Lab) Committed(group string) map[string]map[int32]int64 {
+	l.T.Helper()
+	resp, err := l.Adm.FetchOffsets(l.Ctx, group)
+	out := map[string]map[int32]int64{}
+	if err != nil {
+		return out // kfake: unknown group
+	}
+	for t, ps := range resp {
+		for p, o := range ps {
+			if o.Err == nil && o.At >= 0 {
+				if out[t] == nil {
+					out[t] = map[int32]int64{}
+				}
+				out[t][p] = o.At
+			}
+		}
+	}
+	return out
+}
