@@ -27,6 +27,7 @@ func TestDemoTellsTheSandboxStory(t *testing.T) {
 		{"KIP-848 group described", `(?m)^GROUP clickstream-etl · Stable · consumer/`},
 		{"cooperative-sticky members", `classic/cooperative-sticky · 2 members`},
 		{"json document", `"schema_version": 1`},
+		{"reset plan explains clamping", `(?m)^audit-archiver +audit-log +0 +100 +400 +400 +1000 +clamped up to log start 400 \(100 was deleted\)$`},
 	}
 	for _, c := range checks {
 		if !regexp.MustCompile(c.re).MatchString(out) {

@@ -76,6 +76,7 @@ Try, in another terminal:
   kgroups describe orders-fulfillment
   kgroups describe inventory-sync --members
   kgroups describe --all -o json | jq '.groups[] | {group, state, total_lag}'
+  kgroups reset-offsets audit-archiver --all-topics --to-earliest     # a plan; add --execute to apply
 
 Ctrl-C stops the sandbox (all data is in memory).
 `, addrs)
@@ -90,6 +91,7 @@ var tour = [][]string{
 	{"describe", "clickstream-etl", "--members", "-o", "wide"},
 	{"describe", "--all", "--state"},
 	{"describe", "reporting-batch", "-o", "json"},
+	{"reset-offsets", "audit-archiver", "--all-topics", "--to-offset", "100"},
 }
 
 // NewCmdDemo builds `kgroups demo`.

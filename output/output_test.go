@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/resetoffsets"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -213,6 +214,9 @@ func TestJSONAndYAMLTagsAgree(t *testing.T) {
 	}
 	walk(reflect.TypeOf(describe.Document{}))
 	walk(reflect.TypeOf(describe.ListDocument{}))
+	walk(reflect.TypeOf(resetoffsets.Plan{}))
+	walk(reflect.TypeOf(resetoffsets.Result{}))
+	walk(reflect.TypeOf(resetoffsets.DeleteDoc{}))
 }
 
 func TestResolveColor(t *testing.T) {
@@ -258,4 +262,48 @@ func TestCompactAssignment(t *testing.T) {
 	if CompactRanges([]int32{1, 3, 5, 6}) != "1,3,5-6" {
 		t.Fatal(CompactRanges([]int32{1, 3, 5, 6}))
 	}
+}
+
+func resetFixture() resetoffsets.Plan {
+	c0, c1, s, e := int64(100), int64(150), int64(400), int64(1000)
+	n0, n2 := "clamped up to log start 400 (100 was deleted)", "no commit before"
+	return resetoffsets.Plan{SchemaVersion: 1, Kind: resetoffsets.PlanKind, Target: "--to-offset 100", CreatedAt: "2026-11-21T09:30:00Z",
+		Rows: []resetoffsets.Row{
+			{Group: "audit", Topic: "audit-log", Partition: 0, CurrentOffset: &c0, NewOffset: 400, LogStartOffset: &s, LogEndOffset: &e, Note: &n0},
+			{Group: "audit", Topic: "audit-log", Partition: 1, CurrentOffset: &c1, NewOffset: 400, LogStartOffset: &s, LogEndOffset: &e},
+			{Group: "audit", Topic: "audit-log", Partition: 2, NewOffset: 400, LogStartOffset: &s, LogEndOffset: &e, Note: &n2},
+		}}
+}
+
+func TestResetGolden(t *testing.T) {
+	plan := resetFixture()
+	p0 := int64(100)
+	msg := "refused by the broker: the group has active members (UNKNOWN_MEMBER_ID)"
+	res := resetoffsets.Result{SchemaVersion: 1, Kind: resetoffsets.ResultKind, Target: plan.Target, Failed: 1, Rows: []resetoffsets.ResultRow{
+		{Group: "audit", Topic: "audit-log", Partition: 0, PriorOffset: &p0, NewOffset: 400, Status: "ok"},
+		{Group: "audit", Topic: "audit-log", Partition: 2, NewOffset: 400, Status: "failed", Error: &msg},
+	}}
+	for name, opts := range map[string]Options{"table": {Format: Table}, "json": {Format: JSON}, "yaml": {Format: YAML}} {
+		t.Run("plan_"+name, func(t *testing.T) {
+			golden(t, render(t, opts, func(p *Printer) error { return p.ResetPlan(plan) }))
+		})
+		t.Run("result_"+name, func(t *testing.T) {
+			golden(t, render(t, opts, func(p *Printer) error { return p.ResetResult(res) }))
+		})
+	}
+	topic, part, off := "orders", int32(3), int64(42)
+	why := "the group is Stable with 2 member(s): the broker will refuse (NON_EMPTY_GROUP)"
+	groups := resetoffsets.DeleteDoc{SchemaVersion: 1, Kind: resetoffsets.DeleteGroupsKind, Rows: []resetoffsets.DeleteRow{
+		{Group: "old-job", State: "Empty", Status: "will delete"},
+		{Group: "busy", State: "Stable", Members: 2, Status: "will be refused", Error: &why},
+	}}
+	offsets := resetoffsets.DeleteDoc{SchemaVersion: 1, Kind: resetoffsets.DeleteOffsetsKind, Executed: true, Rows: []resetoffsets.DeleteRow{
+		{Group: "svc", Topic: &topic, Partition: &part, State: "Empty", CurrentOffset: &off, Status: "deleted"},
+	}}
+	t.Run("delete_table", func(t *testing.T) {
+		golden(t, render(t, Options{Format: Table}, func(p *Printer) error { return p.Delete(groups) }))
+	})
+	t.Run("delete_offsets_table", func(t *testing.T) {
+		golden(t, render(t, Options{Format: Table}, func(p *Printer) error { return p.Delete(offsets) }))
+	})
 }
