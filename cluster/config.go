@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/kgroups/kgroups/internal/suggest"
 )
 
 // Config is everything needed to reach a cluster. It never prints its
@@ -398,36 +399,9 @@ func tlsFrom(p *Properties) (*TLSSettings, []Warning, error) {
 
 // closestKey suggests a supported key within edit distance 3.
 func closestKey(k string) string {
-	best, bestD := "", 4
 	keys := make([]string, 0, len(supportedKeys))
 	for s := range supportedKeys {
 		keys = append(keys, s)
 	}
-	sort.Strings(keys)
-	for _, s := range keys {
-		if d := editDistance(k, s); d < bestD {
-			best, bestD = s, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Closest(k, keys, 3)
 }

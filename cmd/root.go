@@ -113,6 +113,7 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 		NewCmdReset(f, comp, nil),
 		NewCmdDelete(f, comp),
 		NewCmdDeleteOffsets(f, comp),
+		NewCmdExplain(f, comp, nil),
 		NewCmdSandbox(f),
 		NewCmdDemo(f),
 		NewCmdDocs(f),

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/explain"
 	"github.com/kgroups/kgroups/resetoffsets"
 )
 
@@ -217,6 +218,8 @@ func TestJSONAndYAMLTagsAgree(t *testing.T) {
 	walk(reflect.TypeOf(resetoffsets.Plan{}))
 	walk(reflect.TypeOf(resetoffsets.Result{}))
 	walk(reflect.TypeOf(resetoffsets.DeleteDoc{}))
+	walk(reflect.TypeOf(explain.Report{}))
+	walk(reflect.TypeOf(explain.KeyDoc{}))
 }
 
 func TestResolveColor(t *testing.T) {
@@ -305,5 +308,30 @@ func TestResetGolden(t *testing.T) {
 	})
 	t.Run("delete_offsets_table", func(t *testing.T) {
 		golden(t, render(t, Options{Format: Table}, func(p *Printer) error { return p.Delete(offsets) }))
+	})
+}
+
+func TestExplainGolden(t *testing.T) {
+	rep := explain.Report{SchemaVersion: 1, Client: "java", Findings: []explain.Finding{
+		{ID: "poll-budget", Severity: explain.Error, Title: "a poll's batch takes longer than max.poll.interval.ms",
+			Detail: "max.poll.records 500 × 1 s per record = 500 s per poll; max.poll.interval.ms is 300 s (java default). The consumer is evicted mid-batch.",
+			Fix:    "max.poll.records=150, or max.poll.interval.ms=1000000", Facts: map[string]any{"batch_ms": 500000}},
+		{ID: "offset-reset", Severity: explain.Info, Title: "what happens when committed offsets are gone", Detail: "short", Fix: "nothing", Facts: map[string]any{}},
+	}}
+	for name, opts := range map[string]Options{"table": {Format: Table}, "json": {Format: JSON}, "color": {Format: Table, Color: true}} {
+		t.Run(name, func(t *testing.T) {
+			golden(t, render(t, opts, func(p *Printer) error { return p.Explain(rep) }))
+		})
+	}
+	doc, err := explain.Describe("heartbeat.interval.ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("key", func(t *testing.T) {
+		golden(t, render(t, Options{Format: Table}, func(p *Printer) error { return p.ExplainKey(doc) }))
+	})
+	empty := explain.Report{SchemaVersion: 1, Client: "java", Findings: []explain.Finding{}}
+	t.Run("none", func(t *testing.T) {
+		golden(t, render(t, Options{Format: Table}, func(p *Printer) error { return p.Explain(empty) }))
 	})
 }

@@ -1,0 +1,205 @@
+package explain
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kgroups/kgroups/describe"
+)
+
+// Setting is one key=value the user gave, with where it came from.
+type Setting struct {
+	Key    string // as written
+	Value  string
+	Source string // "consumer.properties:4" or "--set"
+}
+
+// Workload describes what the consumers do; zero means unknown.
+type Workload struct {
+	RecordLatency  time.Duration // per-record processing time (e.g. p99)
+	Consumers      int
+	Partitions     int
+	PartitionsFrom string  // "--partitions" or "topic orders (cluster)"
+	ProduceRate    float64 // records per second into the topic
+	RollingDeploys bool    // instances restart one at a time
+	RestartTime    time.Duration
+}
+
+// BrokerLimits are the broker's allowed session timeouts.
+type BrokerLimits struct {
+	MinSession, MaxSession time.Duration
+	Source                 string // "cluster" or "Kafka defaults"
+}
+
+// DefaultBrokerLimits are Kafka's defaults for group.min/max.session.timeout.ms.
+var DefaultBrokerLimits = BrokerLimits{MinSession: 6 * time.Second, MaxSession: 30 * time.Minute, Source: "Kafka defaults"}
+
+// Live is what the cluster showed of a group, sampled twice.
+type Live struct {
+	First, Second describe.GroupView
+	Interval      time.Duration
+}
+
+// Input is everything explain reasons about.
+type Input struct {
+	Client   string
+	Settings []Setting
+	Workload Workload
+	Broker   BrokerLimits
+	Live     *Live
+}
+
+// InputError is a setting that cannot be read (exit 2).
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+// IsInput marks bad user input for the error handler (exit 2).
+func (e *InputError) IsInput() bool { return true }
+
+// config is the effective configuration: client defaults overlaid by the
+// user's settings, by canonical key.
+type config struct {
+	client string
+	values map[string]string
+	set    map[string]Setting // explicitly set keys
+}
+
+func newConfig(in Input) (*config, []Setting) {
+	c := &config{client: in.Client, values: map[string]string{}, set: map[string]Setting{}}
+	for name, k := range Keys {
+		if d := k.Defaults[in.Client]; d != "" && !strings.HasPrefix(d, "(") {
+			c.values[name] = d
+		}
+	}
+	var unknown []Setting
+	for _, s := range in.Settings {
+		key := Canonical(s.Key)
+		if !known(key) {
+			unknown = append(unknown, s)
+			continue
+		}
+		c.values[key] = strings.TrimSpace(s.Value)
+		c.set[key] = s
+	}
+	return c, unknown
+}
+
+func (c *config) isSet(key string) bool { _, ok := c.set[key]; return ok }
+
+func (c *config) str(key string) string { return c.values[key] }
+
+// where names a value's origin for messages: "(--set)" or "(default)".
+func (c *config) where(key string) string {
+	if s, ok := c.set[key]; ok {
+		return s.Source
+	}
+	return c.client + " default"
+}
+
+func (c *config) ms(key string) (time.Duration, bool, error) {
+	v, ok := c.values[key]
+	if !ok || v == "" {
+		return 0, false, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, false, &InputError{Msg: fmt.Sprintf("%s: %s=%q is not a whole number of milliseconds", c.where(key), key, v)}
+	}
+	return time.Duration(n) * time.Millisecond, true, nil
+}
+
+func (c *config) int(key string) (int64, bool, error) {
+	v, ok := c.values[key]
+	if !ok || v == "" {
+		return 0, false, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, false, &InputError{Msg: fmt.Sprintf("%s: %s=%q is not a positive whole number", c.where(key), key, v)}
+	}
+	return n, true, nil
+}
+
+func (c *config) bool(key string) (bool, error) {
+	switch strings.ToLower(c.values[key]) {
+	case "true":
+		return true, nil
+	case "false", "":
+		return false, nil
+	}
+	return false, &InputError{Msg: fmt.Sprintf("%s: %s=%q is not true or false", c.where(key), key, c.values[key])}
+}
+
+// assignors returns the normalised assignor names in preference order.
+func (c *config) assignors() []string {
+	var out []string
+	for _, a := range strings.Split(c.values["partition.assignment.strategy"], ",") {
+		a = strings.ToLower(strings.TrimSpace(a))
+		if a == "" {
+			continue
+		}
+		if i := strings.LastIndex(a, "."); i >= 0 { // Java class names
+			a = a[i+1:]
+		}
+		switch a {
+		case "rangeassignor", "rangepartitionassignor":
+			a = "range"
+		case "roundrobinassignor", "roundrobinpartitionassignor":
+			a = "roundrobin"
+		case "stickyassignor", "stickypartitionassignor":
+			a = "sticky"
+		case "cooperativestickyassignor":
+			a = "cooperative-sticky"
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// consumerProtocol reports group.protocol=consumer (KIP-848).
+func (c *config) consumerProtocol() bool {
+	return strings.EqualFold(c.values["group.protocol"], "consumer")
+}
+
+// fmtDur prints a duration the way people say it: 300 s, 1 min 30 s, 45 ms.
+func fmtDur(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0 s"
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case d%time.Second == 0:
+		return fmt.Sprintf("%d s", int64(d/time.Second))
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// fmtNum prints 1234567.5 as "1,234,567.5" and whole numbers without decimals.
+func fmtNum(v float64) string {
+	whole := int64(v)
+	s := strconv.FormatInt(whole, 10)
+	var b strings.Builder
+	for i, ch := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(ch)
+	}
+	if frac := v - float64(whole); frac > 0.05 || frac < -0.05 {
+		return b.String() + strings.TrimPrefix(strconv.FormatFloat(frac, 'f', 1, 64), "0")
+	}
+	return b.String()
+}
+
+func sortedSetKeys(m map[string]Setting) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
