@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/completions"
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/resetoffsets"
@@ -31,7 +32,7 @@ refuses to delete those (NON_EMPTY_GROUP), and kgroups reports it per group.`,
 			if dryRun && execute {
 				return flagErrorf("--dry-run and --execute exclude each other")
 			}
-			if err := uniqueGroups(args); err != nil {
+			if err := checkGroupNames(args, ""); err != nil {
 				return err
 			}
 			return deleteRun(cmd.Context(), f, args, execute)
@@ -77,7 +78,9 @@ broker refuses topics they subscribe to (GROUP_SUBSCRIBED_TO_TOPIC), per partiti
 	return cmd
 }
 
-func uniqueGroups(groups []string) error {
+// checkGroupNames rejects empty or repeated group names and a --regex
+// that does not compile.
+func checkGroupNames(groups []string, regex string) error {
 	seen := map[string]bool{}
 	for _, g := range groups {
 		if strings.TrimSpace(g) == "" {
@@ -88,76 +91,65 @@ func uniqueGroups(groups []string) error {
 		}
 		seen[g] = true
 	}
+	if regex != "" {
+		if _, err := regexp.Compile(regex); err != nil {
+			return flagErrorf("--regex %q: %v", regex, err)
+		}
+	}
 	return nil
 }
 
 func deleteRun(ctx context.Context, f *Factory, groups []string, execute bool) error {
-	p, err := f.Printer()
+	r, err := f.startRun(ctx)
 	if err != nil {
 		return err
 	}
-	clients, err := f.Clients()
+	defer r.cancel()
+	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, describe.Selection{Groups: groups, Members: true})
 	if err != nil {
-		return err
-	}
-	ctx, cancel := f.withTimeout(ctx)
-	defer cancel()
-	snap, err := describe.Fetch(ctx, clients.Kgo, describe.Selection{Groups: groups, Members: true})
-	if err != nil {
-		return cluster.Explain(err, clients.Cfg)
+		return r.explain(err)
 	}
 	plan, err := resetoffsets.PlanDeleteGroups(snap)
 	if err != nil {
 		return err
 	}
-	if !execute {
-		if err := p.Delete(plan); err != nil {
-			return err
-		}
-		fmt.Fprintln(f.IO.ErrOut, "Dry run: nothing was deleted. Add --execute to delete.")
-		return nil
-	}
-	res, err := resetoffsets.ApplyDeleteGroups(ctx, clients.Kgo, plan)
-	if err != nil {
-		return cluster.Explain(err, clients.Cfg)
-	}
-	if err := p.Delete(res); err != nil {
-		return err
-	}
-	return deleteOutcome(res)
+	return planThenApply(f, r, plan, execute, resetoffsets.ApplyDeleteGroups)
 }
 
 func deleteOffsetsRun(ctx context.Context, f *Factory, group string, scope resetoffsets.Scope, execute bool) error {
-	p, err := f.Printer()
+	r, err := f.startRun(ctx)
 	if err != nil {
 		return err
 	}
-	clients, err := f.Clients()
+	defer r.cancel()
+	sel := describe.Selection{Groups: []string{group}, Members: true, Offsets: true, ExtraTopics: scope.TopicOrder}
+	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, sel)
 	if err != nil {
-		return err
-	}
-	ctx, cancel := f.withTimeout(ctx)
-	defer cancel()
-	snap, err := describe.Fetch(ctx, clients.Kgo, describe.Selection{Groups: []string{group}, Members: true, Offsets: true, ExtraTopics: scope.TopicOrder})
-	if err != nil {
-		return cluster.Explain(err, clients.Cfg)
+		return r.explain(err)
 	}
 	plan, err := resetoffsets.PlanDeleteOffsets(snap, scope)
 	if err != nil {
 		return err
 	}
+	return planThenApply(f, r, plan, execute, resetoffsets.ApplyDeleteOffsets)
+}
+
+// planThenApply prints a delete plan (dry run) or applies it and prints
+// the result.
+func planThenApply(f *Factory, r *clusterRun, plan resetoffsets.DeleteDoc, execute bool,
+	apply func(context.Context, *kgo.Client, resetoffsets.DeleteDoc) (resetoffsets.DeleteDoc, error)) error {
 	if !execute {
-		if err := p.Delete(plan); err != nil {
+		if err := r.out.Delete(plan); err != nil {
 			return err
 		}
 		fmt.Fprintln(f.IO.ErrOut, "Dry run: nothing was deleted. Add --execute to delete.")
 		return nil
 	}
-	res, err := resetoffsets.ApplyDeleteOffsets(ctx, clients.Kgo, plan)
+	res, err := apply(r.ctx, r.clients.Kgo, plan)
 	if err != nil {
-		return cluster.Explain(err, clients.Cfg)
+		return r.explain(err)
 	}
-	if err := p.Delete(res); err != nil {
+	if err := r.out.Delete(res); err != nil {
 		return err
 	}
 	return deleteOutcome(res)

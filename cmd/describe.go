@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/completions"
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/output"
@@ -84,20 +83,8 @@ func (o *DescribeOptions) validate() error {
 	if o.All && (len(o.Groups) > 0 || o.Regex != "") {
 		return flagErrorf("--all describes every group: do not also name groups or --regex")
 	}
-	seen := map[string]bool{}
-	for _, g := range o.Groups {
-		if strings.TrimSpace(g) == "" {
-			return flagErrorf("group name is empty")
-		}
-		if seen[g] {
-			return flagErrorf("group %q is named twice", g)
-		}
-		seen[g] = true
-	}
-	if o.Regex != "" {
-		if _, err := regexp.Compile(o.Regex); err != nil {
-			return flagErrorf("--regex %q: %v", o.Regex, err)
-		}
+	if err := checkGroupNames(o.Groups, o.Regex); err != nil {
+		return err
 	}
 	switch o.Isolation {
 	case describe.ReadUncommitted, describe.ReadCommitted:
@@ -116,19 +103,15 @@ func (o *DescribeOptions) selection() describe.Selection {
 }
 
 func describeRun(ctx context.Context, o *DescribeOptions) error {
-	p, err := o.f.Printer()
+	r, err := o.f.startRun(ctx)
 	if err != nil {
 		return err
 	}
-	clients, err := o.f.Clients()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := o.f.withTimeout(ctx)
-	defer cancel()
+	defer r.cancel()
+	ctx, p, clients := r.ctx, r.out, r.clients
 	snap, err := describe.Fetch(ctx, clients.Kgo, o.selection())
 	if err != nil {
-		return cluster.Explain(err, clients.Cfg)
+		return r.explain(err)
 	}
 	for _, w := range snap.Warnings {
 		o.f.Warnf("%s", w)

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"sync"
@@ -105,3 +106,30 @@ func (f *Factory) Printer() (*output.Printer, error) {
 func (f *Factory) Warnf(format string, args ...any) {
 	fmt.Fprintf(f.IO.ErrOut, "warning: "+format+"\n", args...)
 }
+
+// clusterRun is what a command that talks to the cluster holds for one
+// invocation: its printer, its clients and a context bounded by --timeout.
+type clusterRun struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	out     *output.Printer
+	clients *cluster.Clients
+}
+
+// startRun resolves the output options and the connection (in that order,
+// so a bad -o fails before any dial); call cancel when done.
+func (f *Factory) startRun(ctx context.Context) (*clusterRun, error) {
+	p, err := f.Printer()
+	if err != nil {
+		return nil, err
+	}
+	clients, err := f.Clients()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := f.withTimeout(ctx)
+	return &clusterRun{ctx: ctx, cancel: cancel, out: p, clients: clients}, nil
+}
+
+// explain rewrites a cluster error into one clear sentence.
+func (r *clusterRun) explain(err error) error { return cluster.Explain(err, r.clients.Cfg) }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/completions"
 	"github.com/kgroups/kgroups/describe"
 )
@@ -86,20 +85,16 @@ func containsFold(list []string, v string) bool {
 }
 
 func listRun(ctx context.Context, o *ListOptions) error {
-	p, err := o.f.Printer()
+	r, err := o.f.startRun(ctx)
 	if err != nil {
 		return err
 	}
-	clients, err := o.f.Clients()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := o.f.withTimeout(ctx)
-	defer cancel()
+	defer r.cancel()
+	ctx, p, clients := r.ctx, r.out, r.clients
 	sel := describe.Selection{All: true, States: o.States, Types: o.Types, Topic: o.Topic, Members: true, Offsets: o.Lag}
 	snap, err := describe.Fetch(ctx, clients.Kgo, sel)
 	if err != nil {
-		return cluster.Explain(err, clients.Cfg)
+		return r.explain(err)
 	}
 	for _, w := range snap.Warnings {
 		o.f.Warnf("%s", w)

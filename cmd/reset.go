@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/completions"
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/resetoffsets"
@@ -218,20 +217,8 @@ func (o *ResetOptions) validateGroups() error {
 	if n > 1 {
 		return flagErrorf("name groups, or use --all-groups, or --regex: only one of them")
 	}
-	seen := map[string]bool{}
-	for _, g := range o.Groups {
-		if strings.TrimSpace(g) == "" {
-			return flagErrorf("group name is empty")
-		}
-		if seen[g] {
-			return flagErrorf("group %q is named twice", g)
-		}
-		seen[g] = true
-	}
-	if o.Regex != "" {
-		if _, err := regexp.Compile(o.Regex); err != nil {
-			return flagErrorf("--regex %q: %v", o.Regex, err)
-		}
+	if err := checkGroupNames(o.Groups, o.Regex); err != nil {
+		return err
 	}
 	return nil
 }
@@ -245,19 +232,15 @@ func (o *ResetOptions) selection() describe.Selection {
 }
 
 func resetRun(ctx context.Context, o *ResetOptions) error {
-	p, err := o.f.Printer()
+	r, err := o.f.startRun(ctx)
 	if err != nil {
 		return err
 	}
-	clients, err := o.f.Clients()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := o.f.withTimeout(ctx)
-	defer cancel()
+	defer r.cancel()
+	ctx, p, clients := r.ctx, r.out, r.clients
 	facts, err := resetoffsets.Load(ctx, clients.Kgo, o.selection(), o.Target, o.Scope)
 	if err != nil {
-		return cluster.Explain(err, clients.Cfg)
+		return r.explain(err)
 	}
 	if len(facts.Groups) == 0 {
 		return flagErrorf("no groups matched")
@@ -316,7 +299,7 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	case errors.As(err, &moved):
 		return &FlagError{msg: moved.Error()}
 	case err != nil:
-		return cluster.Explain(err, clients.Cfg)
+		return r.explain(err)
 	}
 	if err := p.ResetResult(res); err != nil {
 		return err

@@ -159,3 +159,13 @@ func (g *GroupFacts) touches(topic string) bool {
 	}
 	return false
 }
+
+// SortTPs orders partitions by topic, then partition number.
+func SortTPs(tps []TP) {
+	sort.Slice(tps, func(i, j int) bool {
+		if tps[i].Topic != tps[j].Topic {
+			return tps[i].Topic < tps[j].Topic
+		}
+		return tps[i].Partition < tps[j].Partition
+	})
+}

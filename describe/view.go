@@ -198,12 +198,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 		}
 		tps = append(tps, tp)
 	}
-	sort.Slice(tps, func(i, j int) bool {
-		if tps[i].Topic != tps[j].Topic {
-			return tps[i].Topic < tps[j].Topic
-		}
-		return tps[i].Partition < tps[j].Partition
-	})
+	SortTPs(tps)
 
 	topicLag := map[string]*TopicLag{}
 	memberLag := map[string]int64{}

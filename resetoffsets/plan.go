@@ -2,7 +2,6 @@ package resetoffsets
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -150,12 +149,7 @@ func SelectPartitions(f Facts, g *describe.GroupFacts, t Target, s Scope) ([]des
 			}
 		}
 	}
-	sort.Slice(tps, func(i, j int) bool {
-		if tps[i].Topic != tps[j].Topic {
-			return tps[i].Topic < tps[j].Topic
-		}
-		return tps[i].Partition < tps[j].Partition
-	})
+	describe.SortTPs(tps)
 	return tps, fileOffsets, nil
 }
 
