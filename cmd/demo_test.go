@@ -13,9 +13,9 @@ func TestDemoTellsTheSandboxStory(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo exit %d\n%s", code, stderr)
 	}
-	for _, args := range tour {
-		if !strings.Contains(out, "$ kgroups "+strings.Join(args, " ")+"\n") {
-			t.Errorf("tour step %v not printed", args)
+	for _, step := range tour {
+		if !strings.Contains(out, "$ kgroups "+strings.Join(step.args, " ")+"\n") {
+			t.Errorf("tour step %v not printed", step.args)
 		}
 	}
 	checks := []struct{ what, re string }{
@@ -27,6 +27,8 @@ func TestDemoTellsTheSandboxStory(t *testing.T) {
 		{"KIP-848 group described", `(?m)^GROUP clickstream-etl · Stable · consumer/`},
 		{"cooperative-sticky members", `classic/cooperative-sticky · 2 members`},
 		{"json document", `"schema_version": 1`},
+		{"status judges the stopped group", `(?m)^audit-archiver +ERR +1750 +audit-log/0 STOP: commits stopped`},
+		{"explain live doctor finds the hot partition", `\[hot-partition\]`},
 		{"reset plan explains clamping", `(?m)^audit-archiver +audit-log +0 +100 +400 +400 +1000 +clamped up to log start 400 \(100 was deleted\)$`},
 	}
 	for _, c := range checks {

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kgroups/kgroups/completions"
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/health"
 	"github.com/kgroups/kgroups/output"
 )
 
@@ -23,6 +25,9 @@ type DescribeOptions struct {
 	Members   bool
 	State     bool
 	Isolation string
+	TimeLag   bool
+	Watch     time.Duration // 0: describe once
+	Count     int           // with --watch: stop after this many refreshes (0: until Ctrl-C)
 }
 
 const lagRules = `Lag rules:
@@ -68,6 +73,10 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 	fl.StringVar(&opts.Topic, "topic", "", "only groups and rows of this topic")
 	fl.BoolVar(&opts.Members, "members", false, "one row per member: id, client, host, assignment")
 	fl.BoolVar(&opts.State, "state", false, "one row per group: coordinator, assignor, state, members, lag")
+	fl.BoolVar(&opts.TimeLag, "time-lag", false, "add seconds behind per partition (reads the record at each committed offset)")
+	fl.DurationVar(&opts.Watch, "watch", 0, "refresh every `INTERVAL` (--watch alone: 5s; use --watch=2s): lag delta, consume and produce rates, ETA")
+	fl.Lookup("watch").NoOptDefVal = "5s"
+	fl.IntVar(&opts.Count, "count", 0, "with --watch: stop after N refreshes (default: until Ctrl-C)")
 	fl.StringVar(&opts.Isolation, "isolation", describe.ReadUncommitted, "lag against the high watermark (read_uncommitted) or the last stable offset (read_committed)")
 	cmd.MarkFlagsMutuallyExclusive("members", "state")
 	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
@@ -91,6 +100,15 @@ func (o *DescribeOptions) validate() error {
 	default:
 		return flagErrorf("--isolation %q is not valid; use read_uncommitted or read_committed", o.Isolation)
 	}
+	if o.Watch < 0 || (o.Watch > 0 && o.Watch < 100*time.Millisecond) {
+		return flagErrorf("--watch %s: refresh at most every 100ms", o.Watch)
+	}
+	if o.Count < 0 || (o.Count > 0 && o.Watch == 0) {
+		return flagErrorf("--count %d only goes with --watch (a positive number of refreshes)", o.Count)
+	}
+	if o.Watch > 0 && (o.Members || o.State) {
+		return flagErrorf("--watch shows lag per partition: drop --members/--state")
+	}
 	return nil
 }
 
@@ -103,21 +121,19 @@ func (o *DescribeOptions) selection() describe.Selection {
 }
 
 func describeRun(ctx context.Context, o *DescribeOptions) error {
+	if o.Watch > 0 {
+		return watchRun(ctx, o)
+	}
 	r, err := o.f.startRun(ctx)
 	if err != nil {
 		return err
 	}
 	defer r.cancel()
-	ctx, p, clients := r.ctx, r.out, r.clients
-	snap, err := describe.Fetch(ctx, clients.Kgo, o.selection())
+	doc, err := o.look(r)
 	if err != nil {
-		return r.explain(err)
+		return err
 	}
-	for _, w := range snap.Warnings {
-		o.f.Warnf("%s", w)
-	}
-	doc := describe.Build(snap, describe.ViewOptions{Topic: o.Topic})
-	if len(doc.Groups) == 0 && !p.Structured() {
+	if len(doc.Groups) == 0 && !r.out.Structured() {
 		fmt.Fprintln(o.f.IO.ErrOut, "No groups matched.")
 		return nil
 	}
@@ -132,10 +148,68 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 	case o.State:
 		view = output.ViewState
 	}
-	if err := p.Describe(doc, view); err != nil {
+	if err := r.out.Describe(doc, view); err != nil {
 		return err
 	}
 	return outcome
+}
+
+// look reads and builds the document once (with time lag if asked).
+func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
+	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, o.selection())
+	if err != nil {
+		return describe.Document{}, r.explain(err)
+	}
+	for _, w := range snap.Warnings {
+		o.f.Warnf("%s", w)
+	}
+	doc := describe.Build(snap, describe.ViewOptions{Topic: o.Topic})
+	if o.TimeLag {
+		recs, err := health.RecordTimes(r.ctx, connector(r.clients.Cfg), health.WantedOffsets(doc.Groups), 5*time.Second)
+		if err != nil {
+			return doc, r.explain(err)
+		}
+		health.FillTimeLag(doc.Groups, o.f.Now(), recs, nil)
+	}
+	return doc, nil
+}
+
+// watchRun refreshes until --count or Ctrl-C: on a terminal in place, in a
+// pipe as repeated tables, with -o json as one JSON object per line.
+func watchRun(ctx context.Context, o *DescribeOptions) error {
+	var prev *describe.Document
+	var prevAt time.Time
+	clear := o.f.IO.IsStdoutTTY()
+	for i := 0; o.Count == 0 || i < o.Count; i++ {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(o.Watch):
+			}
+		}
+		r, err := o.f.startRun(ctx)
+		if err != nil {
+			return err
+		}
+		doc, err := o.look(r)
+		r.cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // Ctrl-C
+			}
+			return err
+		}
+		now := o.f.Now()
+		if i > 0 && !clear && !r.out.Structured() {
+			fmt.Fprintln(o.f.IO.Out)
+		}
+		if err := r.out.Watch(health.Watch(prev, doc, now, now.Sub(prevAt)), clear && !r.out.Structured()); err != nil {
+			return err
+		}
+		prev, prevAt = &doc, now
+	}
+	return nil
 }
 
 // describeOutcome turns per-group and per-partition failures into the exit

@@ -114,6 +114,7 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 		NewCmdDelete(f, comp),
 		NewCmdDeleteOffsets(f, comp),
 		NewCmdExplain(f, comp, nil),
+		NewCmdStatus(f, comp, nil),
 		NewCmdSandbox(f),
 		NewCmdDemo(f),
 		NewCmdDocs(f),

@@ -82,16 +82,22 @@ Ctrl-C stops the sandbox (all data is in memory).
 `, addrs)
 }
 
-// tour is what `kgroups demo` runs, in order.
-var tour = [][]string{
-	{"list", "--lag"},
-	{"describe", "orders-fulfillment"},
-	{"describe", "inventory-sync", "--members"},
-	{"describe", "audit-archiver"},
-	{"describe", "clickstream-etl", "--members", "-o", "wide"},
-	{"describe", "--all", "--state"},
-	{"describe", "reporting-batch", "-o", "json"},
-	{"reset-offsets", "audit-archiver", "--all-topics", "--to-offset", "100"},
+// tour is what `kgroups demo` runs, in order, with the exit code each step
+// is expected to end with.
+var tour = []struct {
+	args []string
+	code int
+}{
+	{[]string{"list", "--lag"}, ExitOK},
+	{[]string{"describe", "orders-fulfillment"}, ExitOK},
+	{[]string{"describe", "inventory-sync", "--members"}, ExitOK},
+	{[]string{"describe", "audit-archiver"}, ExitOK},
+	{[]string{"describe", "clickstream-etl", "--members", "-o", "wide"}, ExitOK},
+	{[]string{"describe", "--all", "--state"}, ExitOK},
+	{[]string{"describe", "reporting-batch", "-o", "json"}, ExitOK},
+	{[]string{"reset-offsets", "audit-archiver", "--all-topics", "--to-offset", "100"}, ExitOK},
+	{[]string{"status", "--all", "--window", "3s", "--samples", "4"}, ExitCheck},
+	{[]string{"explain", "--group", "orders-fulfillment", "--sample-interval", "1s", "--record-latency", "10ms", "--fail-on", "never"}, ExitOK},
 }
 
 // NewCmdDemo builds `kgroups demo`.
@@ -120,10 +126,15 @@ stop. Needs no Kafka.`,
 				}
 				return f.Getenv(k)
 			}
-			for _, args := range tour {
-				fmt.Fprintf(f.IO.Out, "\n$ kgroups %s\n", strings.Join(args, " "))
-				if code := ExecuteWith(cmd.Context(), f.IO, args, getenv, BuildInfo{}); code != ExitOK {
-					return fmt.Errorf("demo step 'kgroups %s' exited %d", strings.Join(args, " "), code)
+			for _, step := range tour {
+				line := strings.Join(step.args, " ")
+				fmt.Fprintf(f.IO.Out, "\n$ kgroups %s\n", line)
+				code := ExecuteWith(cmd.Context(), f.IO, step.args, getenv, BuildInfo{})
+				if code != step.code {
+					return fmt.Errorf("demo step 'kgroups %s' exited %d, expected %d", line, code, step.code)
+				}
+				if code != ExitOK {
+					fmt.Fprintf(f.IO.Out, "(exit %d)\n", code)
 				}
 			}
 			return nil

@@ -68,6 +68,9 @@ type PartitionView struct {
 	Host            *string `json:"host" yaml:"host"`
 	Anomaly         *string `json:"anomaly" yaml:"anomaly"`
 	Error           *string `json:"error" yaml:"error"`
+	// Time lag, only with --time-lag: seconds behind, and how it was found.
+	TimeLagSeconds *float64 `json:"time_lag_seconds" yaml:"time_lag_seconds"`
+	TimeLagMethod  *string  `json:"time_lag_method" yaml:"time_lag_method"`
 }
 
 // Summary rolls lag up per topic and per member.

@@ -79,14 +79,22 @@ func plural(n int, word string) string {
 
 func (p *Printer) describeOffsets(g describe.GroupView) error {
 	wide := p.opts.Format == Wide
-	var t *table
-	if wide {
-		t = newTable("TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-START-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID", "NOTE").
-			alignRight("PARTITION", "CURRENT-OFFSET", "LOG-START-OFFSET", "LOG-END-OFFSET", "LAG")
-	} else {
-		t = newTable("TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID").
-			alignRight("PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG")
+	timeLag := false
+	for _, r := range g.Partitions {
+		timeLag = timeLag || r.TimeLagSeconds != nil
 	}
+	headers := []string{"TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG"}
+	if wide {
+		headers = []string{"TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-START-OFFSET", "LOG-END-OFFSET", "LAG"}
+	}
+	if timeLag {
+		headers = append(headers, "TIME-LAG")
+	}
+	headers = append(headers, "CONSUMER-ID")
+	if wide {
+		headers = append(headers, "HOST", "CLIENT-ID", "NOTE")
+	}
+	t := newTable(headers...).alignRight("PARTITION", "CURRENT-OFFSET", "LOG-START-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG")
 	var notes []string
 	for _, r := range g.Partitions {
 		flagged := r.Anomaly != nil || r.Error != nil
@@ -100,18 +108,25 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 		case r.CommittedOffset == nil && r.Backlog != nil:
 			note = "no commit; backlog " + Thousands(*r.Backlog)
 		}
+		row := []string{r.Topic, fmt.Sprint(r.Partition), num(r.CommittedOffset)}
 		if wide {
-			t.add(r.Topic, fmt.Sprint(r.Partition), num(r.CommittedOffset), num(r.LogStartOffset), num(r.LogEndOffset), lag,
-				str(r.MemberID), str(r.Host), str(r.ClientID), orDash(note))
-		} else {
-			member := "-"
-			if r.MemberID != nil {
-				member = shortID(*r.MemberID)
-			}
-			t.add(r.Topic, fmt.Sprint(r.Partition), num(r.CommittedOffset), num(r.LogEndOffset), lag, member)
-			if r.Error != nil {
-				notes = append(notes, fmt.Sprintf("%s/%d: %s", r.Topic, r.Partition, *r.Error))
-			}
+			row = append(row, num(r.LogStartOffset))
+		}
+		row = append(row, num(r.LogEndOffset), lag)
+		if timeLag {
+			row = append(row, seconds(r.TimeLagSeconds, r.TimeLagMethod))
+		}
+		if wide {
+			t.add(append(row, str(r.MemberID), str(r.Host), str(r.ClientID), orDash(note))...)
+			continue
+		}
+		member := "-"
+		if r.MemberID != nil {
+			member = shortID(*r.MemberID)
+		}
+		t.add(append(row, member)...)
+		if r.Error != nil {
+			notes = append(notes, fmt.Sprintf("%s/%d: %s", r.Topic, r.Partition, *r.Error))
 		}
 	}
 	if len(g.Partitions) > 0 {

@@ -1,0 +1,179 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/completions"
+	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/health"
+)
+
+// StatusOptions are the resolved flags of `kgroups status`.
+type StatusOptions struct {
+	f          *Factory
+	Groups     []string
+	All        bool
+	Regex      string
+	Window     time.Duration
+	Samples    int
+	AllowedLag int64
+	FailOn     string
+	TimeLag    bool
+}
+
+// NewCmdStatus builds `kgroups status`.
+func NewCmdStatus(f *Factory, comp *completions.Completer, runF func(*StatusOptions) error) *cobra.Command {
+	opts := &StatusOptions{f: f}
+	var window string
+	cmd := &cobra.Command{
+		Use:   "status [GROUP...]",
+		Short: "Judge groups' lag over a window, with Burrow's rules (OK, WARN, ERR)",
+		Long: `Sample committed offsets and log ends --samples times over --window and judge every
+partition with Burrow's rules, in Burrow's order (lag at or below --allowed-lag
+counts as zero):
+  STOP    commits did not move for longer than the window they had moved over
+          (unless the log end was at the last commit recently): no member commits
+  REWIND  a committed offset went backwards
+  STALL   the offset never moved, a live member owns it, and lag was never zero
+  WARN    the offset moves but lag never decreased (and was never zero)
+  OK      caught up, or lag fell or reached zero within the window
+A group's status is its worst partition's, with STOP, STALL and REWIND counted as
+ERR. Offset commits carry no timestamps here, so STOP (nobody owns the partition)
+and STALL (an owner that does not progress) are told apart by group membership.
+Use a window of several commit intervals (default 30s: Java auto-commits every 5s).
+
+Exit 0 when every group is OK, 4 when one is at or above --fail-on (warn or err).`,
+		Example: `  kgroups status orders-svc
+  kgroups status --all --window 1m --samples 7 --fail-on err
+  kgroups status orders-svc --time-lag -o json | jq '.groups[0].partitions[] | {partition, status, time_lag_seconds}'`,
+		ValidArgsFunction: comp.Groups,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Groups = args
+			if len(args) == 0 && !opts.All && opts.Regex == "" {
+				return flagErrorf("name at least one group, or use --all or --regex")
+			}
+			if opts.All && (len(args) > 0 || opts.Regex != "") {
+				return flagErrorf("--all judges every group: do not also name groups or --regex")
+			}
+			if err := checkGroupNames(args, opts.Regex); err != nil {
+				return err
+			}
+			d, err := time.ParseDuration(window)
+			if err != nil || d <= 0 {
+				return flagErrorf("--window %q: want a positive duration such as 30s or 2m", window)
+			}
+			opts.Window = d
+			if opts.Samples < 2 {
+				return flagErrorf("--samples %d: want at least 2 (a window needs two looks)", opts.Samples)
+			}
+			if opts.Samples > 1000 {
+				return flagErrorf("--samples %d: at most 1000", opts.Samples)
+			}
+			if opts.AllowedLag < 0 {
+				return flagErrorf("--allowed-lag %d: want 0 or more", opts.AllowedLag)
+			}
+			opts.FailOn = strings.ToLower(opts.FailOn)
+			if opts.FailOn != "warn" && opts.FailOn != "err" {
+				return flagErrorf("--fail-on %q is not valid; use warn or err", opts.FailOn)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return statusRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.All, "all", false, "judge every group")
+	fl.StringVar(&opts.Regex, "regex", "", "judge groups whose name matches this regular expression")
+	fl.StringVar(&window, "window", "30s", "how long to watch")
+	fl.IntVar(&opts.Samples, "samples", 6, "how many looks over the window (at least 2)")
+	fl.Int64Var(&opts.AllowedLag, "allowed-lag", 0, "lag at or below this counts as caught up")
+	fl.StringVar(&opts.FailOn, "fail-on", "warn", "exit 4 from this status up: warn or err")
+	fl.BoolVar(&opts.TimeLag, "time-lag", false, "also estimate seconds behind per partition")
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"warn", "err"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func statusRun(ctx context.Context, o *StatusOptions) error {
+	r, err := o.f.startRun(ctx)
+	if err != nil {
+		return err
+	}
+	defer r.cancel()
+	// The sampling window comes on top of --timeout.
+	ctx, cancel := context.WithTimeout(ctx, o.f.conn.timeout+o.Window)
+	defer cancel()
+	sel := describe.Selection{Groups: o.Groups, All: o.All}
+	if o.Regex != "" {
+		sel.Regex = regexp.MustCompile(o.Regex)
+	}
+	interval := o.Window / time.Duration(o.Samples-1)
+	samples, err := health.TakeSamples(ctx, r.clients.Kgo, sel, o.Samples, interval, o.f.Now, nil)
+	if err != nil {
+		return r.explain(err)
+	}
+	doc := health.EvaluateSamples(samples, o.AllowedLag)
+	if o.TimeLag {
+		last := samples[len(samples)-1]
+		views := make([]describe.GroupView, 0, len(last.Groups))
+		for _, g := range last.Groups {
+			views = append(views, g)
+		}
+		recs, err := health.RecordTimes(ctx, connector(r.clients.Cfg), health.WantedOffsets(views), 5*time.Second)
+		if err != nil {
+			return r.explain(err)
+		}
+		health.AddTimeLag(&doc, samples, recs, o.f.Now())
+	}
+	if len(doc.Groups) == 0 && !r.out.Structured() {
+		fmt.Fprintln(o.f.IO.ErrOut, "No groups matched.")
+		return nil
+	}
+	var missing []string
+	for _, g := range doc.Groups {
+		if g.Level() == health.NotFound {
+			missing = append(missing, g.Group)
+		}
+	}
+	if len(o.Groups) > 0 && len(missing) == len(doc.Groups) {
+		return flagErrorf("group %s not found (kgroups list shows the groups that exist)", strings.Join(quoteAll(missing), ", "))
+	}
+	if err := r.out.Status(doc); err != nil {
+		return err
+	}
+	threshold := health.Warn
+	if o.FailOn == "err" {
+		threshold = health.Err
+	}
+	var bad []string
+	for _, g := range doc.Groups {
+		if g.Level() >= threshold || g.Level() == health.NotFound {
+			bad = append(bad, g.Group+" "+g.Status)
+		}
+	}
+	if len(bad) > 0 {
+		fmt.Fprintf(o.f.IO.ErrOut, "kgroups: %s (--fail-on %s)\n", strings.Join(bad, ", "), o.FailOn)
+		return &SilentExit{Code: ExitCheck}
+	}
+	return nil
+}
+
+// connector makes clients with the invocation's connection settings plus
+// extra options (time lag's direct consumer).
+func connector(cfg cluster.Config) health.Connect {
+	return func(opts ...kgo.Opt) (*kgo.Client, error) {
+		c, err := cluster.Connect(cfg, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return c.Kgo, nil
+	}
+}

@@ -1,0 +1,185 @@
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/kgroups/kgroups/health"
+)
+
+// Status renders `kgroups status`: one line per group, then the partitions
+// that are not OK (all of them with -o wide).
+func (p *Printer) Status(doc health.StatusDoc) error {
+	if p.Structured() {
+		return p.Data(doc)
+	}
+	t := newTable("GROUP", "STATUS", "LAG", "REASON").alignRight("LAG")
+	for _, g := range doc.Groups {
+		t.add(g.Group, p.statusText(g.Status), num(g.TotalLag), g.Reason)
+	}
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	wide := p.opts.Format == Wide
+	for _, g := range doc.Groups {
+		var rows [][]string
+		timeLag := false
+		for _, ps := range g.Partitions {
+			timeLag = timeLag || ps.TimeLagSeconds != nil
+		}
+		for _, ps := range g.Partitions {
+			if !wide && (ps.Status == "OK" || ps.Status == "NOTFOUND") && ps.TimeLagSeconds == nil {
+				continue
+			}
+			row := []string{fmt.Sprintf("%s/%d", ps.Topic, ps.Partition), p.statusText(ps.Status), num(ps.Lag)}
+			if timeLag {
+				row = append(row, seconds(ps.TimeLagSeconds, ps.TimeLagMethod))
+			}
+			rows = append(rows, append(row, ps.Reason))
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(p.w, "\n%s\n", p.st.paint(p.st.bold, "GROUP "+g.Group))
+		headers := []string{"PARTITION", "STATUS", "LAG"}
+		if timeLag {
+			headers = append(headers, "TIME-LAG")
+		}
+		pt := newTable(append(headers, "REASON")...).alignRight("LAG", "TIME-LAG")
+		for _, r := range rows {
+			pt.add(r...)
+		}
+		if err := pt.render(p.w, p.opts.NoHeaders); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *Printer) statusText(s string) string {
+	switch s {
+	case "OK":
+		return p.st.paint(p.st.good, s)
+	case "WARN":
+		return p.st.paint(p.st.warn, s)
+	case "NOTFOUND":
+		return p.st.paint(p.st.dim, s)
+	}
+	return p.st.paint(p.st.bad, s)
+}
+
+func seconds(v *float64, method *string) string {
+	if v == nil {
+		return "-"
+	}
+	s := fmt.Sprintf("%.1fs", *v)
+	if *v >= 60 {
+		s = humanSeconds(*v)
+	}
+	if method != nil && *method != health.MethodRecord && *method != health.MethodCaughtUp {
+		s += " (" + *method + ")"
+	}
+	if method != nil && *method == health.MethodLowerBound {
+		s = "≥" + s
+	}
+	return s
+}
+
+// Watch renders one refresh of describe --watch. JSON is one compact line
+// per refresh (NDJSON); YAML documents are separated by ---.
+func (p *Printer) Watch(doc health.WatchDoc, clear bool) error {
+	switch p.opts.Format {
+	case JSON:
+		b, err := json.Marshal(doc)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(p.w, "%s\n", b)
+		return err
+	case YAML:
+		fmt.Fprintln(p.w, "---")
+		return p.Data(doc)
+	}
+	if clear {
+		fmt.Fprint(p.w, "\x1b[H\x1b[2J")
+	}
+	every := "first look"
+	if doc.IntervalMs != nil {
+		every = fmt.Sprintf("rates over %.1fs", float64(*doc.IntervalMs)/1000)
+	}
+	fmt.Fprintf(p.w, "%s · %s\n", doc.Time, every)
+	for _, g := range doc.Groups {
+		fmt.Fprintf(p.w, "\n%s · %s\n", p.st.paint(p.st.bold, "GROUP "+g.Group), p.trendText(g.Trend))
+		t := newTable("TOPIC", "PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s", "ETA").
+			alignRight("PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s")
+		for _, wp := range g.Partitions {
+			tr := wp.Trend
+			t.add(wp.Topic, fmt.Sprint(wp.Partition), num(tr.Lag), signed(tr.LagDelta), rate(tr.ConsumeRate), rate(tr.ProduceRate), p.eta(tr))
+		}
+		if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+			return err
+		}
+		var ms []string
+		for _, m := range g.Members {
+			if m.Trend.Lag != nil {
+				ms = append(ms, fmt.Sprintf("%s %s (%s)", orDash(m.ClientID), Thousands(*m.Trend.Lag), p.eta(m.Trend)))
+			}
+		}
+		if len(ms) > 1 {
+			fmt.Fprintln(p.w, p.st.paint(p.st.dim, "by member: "+strings.Join(ms, ", ")))
+		}
+	}
+	return nil
+}
+
+func (p *Printer) trendText(tr health.Trend) string {
+	parts := []string{"lag -"}
+	if tr.Lag != nil {
+		parts[0] = "lag " + Thousands(*tr.Lag)
+	}
+	if tr.LagDelta != nil {
+		parts[0] += " (" + signed(tr.LagDelta) + ")"
+		parts = append(parts, "consume "+rate(tr.ConsumeRate)+"/s", "produce "+rate(tr.ProduceRate)+"/s")
+	}
+	parts = append(parts, p.eta(tr))
+	return strings.Join(parts, " · ")
+}
+
+func (p *Printer) eta(tr health.Trend) string {
+	switch {
+	case tr.FallingBehindBy != nil && *tr.FallingBehindBy == 0:
+		return "lag steady"
+	case tr.FallingBehindBy != nil:
+		return p.st.paint(p.st.bad, fmt.Sprintf("falling behind at %s/s", rate(tr.FallingBehindBy)))
+	case tr.ETASeconds != nil && *tr.ETASeconds == 0:
+		return p.st.paint(p.st.good, "caught up")
+	case tr.ETASeconds != nil:
+		return fmt.Sprintf("caught up in %s", humanSeconds(*tr.ETASeconds))
+	}
+	return "-"
+}
+
+func signed(v *int64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%+d", *v)
+}
+
+func rate(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", *v)
+}
+
+func humanSeconds(s float64) string {
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%.0fs", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm%02ds", int(s)/60, int(s)%60)
+	}
+	return fmt.Sprintf("%dh%02dm", int(s)/3600, (int(s)%3600)/60)
+}
