@@ -115,6 +115,7 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 		NewCmdDeleteOffsets(f, comp),
 		NewCmdExplain(f, comp, nil),
 		NewCmdStatus(f, comp, nil),
+		NewCmdAssign(f, comp, nil),
 		NewCmdSandbox(f),
 		NewCmdDemo(f),
 		NewCmdDocs(f),

@@ -1,0 +1,130 @@
+package assign
+
+import (
+	"sort"
+)
+
+// Doc is `kgroups assign -o json`.
+type Doc struct {
+	SchemaVersion int         `json:"schema_version" yaml:"schema_version"`
+	Assignor      string      `json:"assignor" yaml:"assignor"`
+	Client        string      `json:"client" yaml:"client"`
+	Assignment    Assignment  `json:"assignment" yaml:"assignment"`
+	IdleMembers   []string    `json:"idle_members" yaml:"idle_members"`
+	Stats         Stats       `json:"stats" yaml:"stats"`
+	Current       Assignment  `json:"current" yaml:"current"` // --from-group: the group's assignment now
+	Simulation    *SimDoc     `json:"simulation" yaml:"simulation"`
+	Compare       []CompareTo `json:"compare" yaml:"compare"`
+	Notes         []string    `json:"notes" yaml:"notes"`
+}
+
+// Stats summarise an assignment.
+type Stats struct {
+	Members    int                   `json:"members" yaml:"members"`
+	Partitions int                   `json:"partitions" yaml:"partitions"`
+	Min        int                   `json:"min" yaml:"min"`
+	Max        int                   `json:"max" yaml:"max"`
+	Balance    int                   `json:"balance" yaml:"balance"` // max - min
+	PerTopic   map[string]TopicStats `json:"per_topic" yaml:"per_topic"`
+}
+
+// TopicStats is one topic's spread over members.
+type TopicStats struct {
+	Partitions int `json:"partitions" yaml:"partitions"`
+	Members    int `json:"members" yaml:"members"` // members holding some of it
+	Min        int `json:"min" yaml:"min"`         // over the topic's subscribers
+	Max        int `json:"max" yaml:"max"`
+}
+
+// SimDoc is a join/leave simulation.
+type SimDoc struct {
+	Join     int        `json:"join" yaml:"join"`
+	Leave    []string   `json:"leave" yaml:"leave"`
+	Protocol string     `json:"protocol" yaml:"protocol"`
+	Before   Assignment `json:"before" yaml:"before"`
+	Round1   Assignment `json:"round1" yaml:"round1"`
+	After    Assignment `json:"after" yaml:"after"`
+	Moves    []Move     `json:"moves" yaml:"moves"`
+	Moved    int        `json:"moved" yaml:"moved"`
+	Paused   int        `json:"paused" yaml:"paused"`
+	Rounds   int        `json:"rounds" yaml:"rounds"`
+	Total    int        `json:"total" yaml:"total"`
+}
+
+// CompareTo is another assignor on the same input.
+type CompareTo struct {
+	Assignor    string     `json:"assignor" yaml:"assignor"`
+	Client      string     `json:"client" yaml:"client"`
+	Assignment  Assignment `json:"assignment" yaml:"assignment"`
+	IdleMembers []string   `json:"idle_members" yaml:"idle_members"`
+	Stats       Stats      `json:"stats" yaml:"stats"`
+}
+
+// StatsOf computes the summary of an assignment for a scenario.
+func StatsOf(s Scenario, a Assignment) (Stats, []string) {
+	st := Stats{Members: len(s.Members), PerTopic: map[string]TopicStats{}}
+	idle := []string{}
+	st.Min = -1
+	for _, m := range s.Members {
+		n := 0
+		for _, ps := range a[m.ID] {
+			n += len(ps)
+		}
+		st.Partitions += n
+		if st.Min < 0 || n < st.Min {
+			st.Min = n
+		}
+		st.Max = max(st.Max, n)
+		if n == 0 {
+			idle = append(idle, m.ID)
+		}
+	}
+	st.Balance = st.Max - st.Min
+	for _, t := range subscribedTopics(s.Members, s.Topics) {
+		ts := TopicStats{Partitions: int(s.Topics[t]), Min: -1}
+		for _, m := range s.Members {
+			if !subscribes(m, t) {
+				continue
+			}
+			n := len(a[m.ID][t])
+			if n > 0 {
+				ts.Members++
+			}
+			if ts.Min < 0 || n < ts.Min {
+				ts.Min = n
+			}
+			ts.Max = max(ts.Max, n)
+		}
+		st.PerTopic[t] = ts
+	}
+	sort.Strings(idle)
+	return st, idle
+}
+
+// Notes says where this flavour is known to differ or approximate.
+func Notes(s Scenario) []string {
+	var out []string
+	switch {
+	case s.Assignor == Uniform:
+		out = append(out, "uniform: Kafka orders topics by a HashSet of topic ids and members by a HashMap; kgroups uses names (topics) and member ids, so multi-topic results may differ from the broker's; Kafka 4.1+ (KAFKA-18688) lets any member keep the extra partition")
+	case s.Client == Librdkafka && s.Assignor == CooperativeSticky:
+		out = append(out, "librdkafka cooperative-sticky is modelled with the general sticky algorithm and librdkafka's cooperative adjustment: exact for fresh groups and stable groups; with uneven prior ownership librdkafka may move different partitions (it moves partition 0 first where Java keeps the lowest)")
+	case s.Client == FranzGo && (s.Assignor == Sticky || s.Assignor == CooperativeSticky):
+		out = append(out, "franz-go's sticky balancer is its own algorithm (kgo's code is run here): balanced and sticky, not Java-identical")
+	case s.Client == Librdkafka && hasStatic(s.Members):
+		out = append(out, "librdkafka compares instance ids only when both members have one: with mixed static and dynamic members its order is not well defined")
+	}
+	if protocolOf(s.Assignor) == Eager && s.Assignor != Range && s.Assignor != RoundRobin {
+		out = append(out, s.Assignor+" is eager: it reduces moves, not pauses — every rebalance still revokes every partition")
+	}
+	return out
+}
+
+func hasStatic(ms []Member) bool {
+	for _, m := range ms {
+		if m.InstanceID != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,64 @@
+package assign
+
+import (
+	"context"
+	"sort"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kgroups/kgroups/describe"
+)
+
+// FromGroup reads a live group as a scenario: its members (in the order
+// the coordinator lists them), their subscriptions and current partitions
+// (as owned, one generation), and the partition counts of the subscribed
+// topics. It also returns the assignment as it is now and the group's
+// assignor.
+func FromGroup(ctx context.Context, cl *kgo.Client, group string) (Scenario, Assignment, string, error) {
+	snap, err := describe.Fetch(ctx, cl, describe.Selection{Groups: []string{group}, Members: true})
+	if err != nil {
+		return Scenario{}, nil, "", err
+	}
+	g := snap.Groups[0]
+	if !g.Found {
+		return Scenario{}, nil, "", errorf("--from-group %s: group not found", group)
+	}
+	if len(g.Members) == 0 {
+		return Scenario{}, nil, "", errorf("--from-group %s: the group has no members (it is %s)", group, g.State)
+	}
+	var topics []string
+	seen := map[string]bool{}
+	for _, m := range g.Members {
+		for _, t := range m.Subscribed {
+			if !seen[t] {
+				seen[t] = true
+				topics = append(topics, t)
+			}
+		}
+	}
+	sort.Strings(topics)
+	// Partition counts come with the log offsets describe reads.
+	counts, err := describe.Fetch(ctx, cl, describe.Selection{Groups: []string{group}, Offsets: true, ExtraTopics: topics})
+	if err != nil {
+		return Scenario{}, nil, "", err
+	}
+	s := Scenario{Topics: map[string]int32{}}
+	for _, t := range topics {
+		if tf := counts.Topics[t]; tf != nil && tf.Exists {
+			s.Topics[t] = int32(len(tf.Partitions))
+		}
+	}
+	current := Assignment{}
+	one := int32(1)
+	for _, m := range g.Members {
+		owned := map[string][]int32{}
+		for t, ps := range m.Assigned {
+			owned[t] = append([]int32(nil), ps...)
+		}
+		s.Members = append(s.Members, Member{ID: m.MemberID, InstanceID: m.InstanceID, Subscription: append([]string(nil), m.Subscribed...),
+			Owned: owned, Generation: &one})
+		current[m.MemberID] = owned
+	}
+	current.normalize(s.Members)
+	return s, current, g.Protocol, nil
+}

@@ -1,0 +1,447 @@
+package assign
+
+import (
+	"sort"
+)
+
+// tp is one topic partition.
+type tp struct {
+	topic string
+	p     int32
+}
+
+func tpLess(a, b tp) bool {
+	if a.topic != b.topic {
+		return a.topic < b.topic
+	}
+	return a.p < b.p
+}
+
+// claims is the prior ownership after resolving conflicts.
+type claims struct {
+	owned    map[string][]tp // member -> partitions it keeps claiming
+	owner    map[tp]string
+	prev     map[tp]string // the losing, lower-generation claimant
+	multiply map[tp]bool   // claimed by two members of one generation
+	fresh    bool          // nobody owned anything
+}
+
+// resolveClaims walks members in Java HashMap order: the first claim wins
+// unless a later claimant has a higher generation; an equal generation
+// removes the partition from both (multiply claimed). Claims on topics that
+// do not exist or that the member does not subscribe to are dropped. A
+// missing generation counts as -1.
+func resolveClaims(members []Member, topics map[string]int32, order []string) claims {
+	byID := map[string]Member{}
+	for _, m := range members {
+		byID[m.ID] = m
+	}
+	c := claims{owned: map[string][]tp{}, owner: map[tp]string{}, prev: map[tp]string{}, multiply: map[tp]bool{}, fresh: true}
+	gen := func(id string) int32 {
+		if g := byID[id].Generation; g != nil {
+			return *g
+		}
+		return -1
+	}
+	remove := func(id string, t tp) {
+		list := c.owned[id]
+		for i, x := range list {
+			if x == t {
+				c.owned[id] = append(list[:i:i], list[i+1:]...)
+				return
+			}
+		}
+	}
+	for _, id := range order {
+		m := byID[id]
+		topicsOwned := make([]string, 0, len(m.Owned))
+		for t := range m.Owned {
+			topicsOwned = append(topicsOwned, t)
+		}
+		sort.Strings(topicsOwned)
+		for _, t := range topicsOwned {
+			for _, p := range m.Owned[t] {
+				if p >= topics[t] || !subscribes(m, t) {
+					continue
+				}
+				c.fresh = false
+				x := tp{t, p}
+				if c.multiply[x] {
+					continue
+				}
+				other, taken := c.owner[x]
+				switch {
+				case !taken:
+					c.owner[x] = id
+					c.owned[id] = append(c.owned[id], x)
+				case gen(id) > gen(other):
+					remove(other, x)
+					c.prev[x] = other
+					c.owner[x] = id
+					c.owned[id] = append(c.owned[id], x)
+				case gen(id) == gen(other):
+					remove(other, x)
+					delete(c.owner, x)
+					c.multiply[x] = true
+				default:
+					c.prev[x] = id
+				}
+			}
+		}
+	}
+	return c
+}
+
+func memberIDs(members []Member) []string {
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.ID
+	}
+	return ids
+}
+
+// sameSubscriptions reports whether every member subscribes to the same
+// topic names (absent topics included), which selects Java's constrained
+// path.
+func sameSubscriptions(members []Member) bool {
+	key := func(m Member) string {
+		s := append([]string(nil), m.Subscription...)
+		sort.Strings(s)
+		out := ""
+		for _, t := range s {
+			out += t + "\x00"
+		}
+		return out
+	}
+	first := key(members[0])
+	for _, m := range members[1:] {
+		if key(m) != first {
+			return false
+		}
+	}
+	return true
+}
+
+// javaSticky is the Java client's StickyAssignor / CooperativeStickyAssignor
+// (AbstractStickyAssignor): the constrained path when all subscriptions are
+// equal, else the general path; cooperative withholds partitions that change
+// owner for a second rebalance.
+func javaSticky(members []Member, topics map[string]int32, cooperative bool) Assignment {
+	order := javaHashOrder(memberIDs(members))
+	c := resolveClaims(members, topics, order)
+	var a map[string][]tp
+	var transferring map[tp]bool
+	if sameSubscriptions(members) {
+		a, transferring = constrained(members, topics, c, order)
+	} else {
+		a, transferring = general(members, topics, c)
+	}
+	if cooperative {
+		for id, list := range a {
+			kept := list[:0]
+			for _, x := range list {
+				if !transferring[x] {
+					kept = append(kept, x)
+				}
+			}
+			a[id] = kept
+		}
+	}
+	return toAssignment(a)
+}
+
+func toAssignment(a map[string][]tp) Assignment {
+	out := Assignment{}
+	for id, list := range a {
+		out[id] = map[string][]int32{}
+		for _, x := range list {
+			out[id][x.topic] = append(out[id][x.topic], x.p)
+		}
+	}
+	return out
+}
+
+// constrained is Java's ConstrainedAssignmentBuilder (equal subscriptions).
+func constrained(members []Member, topics map[string]int32, c claims, order []string) (map[string][]tp, map[tp]bool) {
+	var all []tp
+	for _, t := range subscribedTopics(members, topics) {
+		for p := int32(0); p < topics[t]; p++ {
+			all = append(all, tp{t, p})
+		}
+	}
+	n := len(members)
+	minQ, maxQ := len(all)/n, (len(all)+n-1)/n
+	expectedOver := len(all) % n
+	a := map[string][]tp{}
+	assigned := map[tp]bool{}
+	revoked := map[tp]string{} // released partition -> the member it was released from
+	var under, exact []string
+	over := 0
+	for _, id := range order {
+		owned := append([]tp(nil), c.owned[id]...)
+		sort.Slice(owned, func(i, j int) bool {
+			if owned[i].p != owned[j].p {
+				return owned[i].p < owned[j].p
+			}
+			return owned[i].topic < owned[j].topic
+		})
+		keep := func(k int) {
+			a[id] = append(a[id], owned[:k]...)
+			for _, x := range owned[:k] {
+				assigned[x] = true
+			}
+			for _, x := range owned[k:] {
+				revoked[x] = id
+			}
+		}
+		switch {
+		case len(owned) < minQ:
+			keep(len(owned))
+			under = append(under, id)
+		case len(owned) >= maxQ && over < expectedOver:
+			over++
+			if over == expectedOver {
+				exact = nil
+			}
+			keep(maxQ)
+		default:
+			keep(minQ)
+			if over < expectedOver {
+				exact = append(exact, id)
+			}
+		}
+	}
+	transferring := map[tp]bool{}
+	for x := range c.multiply {
+		transferring[x] = true
+	}
+	sort.Strings(under)
+	sort.Strings(exact)
+	idx := 0
+	for _, x := range all {
+		if assigned[x] {
+			continue
+		}
+		var id string
+		if len(under) > 0 {
+			if idx >= len(under) {
+				idx = 0
+			}
+			id = under[idx]
+			a[id] = append(a[id], x)
+			if len(a[id]) == minQ {
+				under = append(under[:idx], under[idx+1:]...)
+				exact = append(exact, id)
+			} else {
+				idx++
+			}
+		} else {
+			if len(exact) == 0 {
+				break // cannot happen with consistent quotas
+			}
+			id, exact = exact[0], exact[1:]
+			a[id] = append(a[id], x)
+			over++
+			if over == expectedOver {
+				exact = nil
+			}
+		}
+		if from, ok := revoked[x]; ok && from != id {
+			transferring[x] = true
+		}
+	}
+	return a, transferring
+}
+
+// general is Java's general-path sticky assignment (different
+// subscriptions): keep valid claims, give each unassigned partition to the
+// least loaded subscriber, then move partitions from members holding two or
+// more than another subscriber until balanced, preferring a partition's
+// previous owner; a non-initial result is kept only if it improves balance.
+func general(members []Member, topics map[string]int32, c claims) (map[string][]tp, map[tp]bool) {
+	potential := map[string][]string{} // topic -> subscribers
+	for _, m := range members {
+		for _, t := range m.Subscription {
+			if topics[t] > 0 && !contains(potential[t], m.ID) {
+				potential[t] = append(potential[t], m.ID)
+			}
+		}
+	}
+	topicOrder := make([]string, 0, len(potential))
+	for t := range potential {
+		topicOrder = append(topicOrder, t)
+	}
+	sort.Slice(topicOrder, func(i, j int) bool {
+		a, b := topicOrder[i], topicOrder[j]
+		if len(potential[a]) != len(potential[b]) {
+			return len(potential[a]) < len(potential[b])
+		}
+		return a < b
+	})
+	var sorted []tp
+	for _, t := range topicOrder {
+		for p := int32(0); p < topics[t]; p++ {
+			sorted = append(sorted, tp{t, p})
+		}
+	}
+	cur := map[string][]tp{}
+	owner := map[tp]string{}
+	for _, m := range members {
+		cur[m.ID] = nil
+		for _, x := range c.owned[m.ID] {
+			cur[m.ID] = append(cur[m.ID], x)
+			owner[x] = m.ID
+		}
+	}
+	least := func(t string) string {
+		best := ""
+		for _, id := range potential[t] {
+			if best == "" || len(cur[id]) < len(cur[best]) || (len(cur[id]) == len(cur[best]) && id < best) {
+				best = id
+			}
+		}
+		return best
+	}
+	move := func(x tp, to string) {
+		from := owner[x]
+		list := cur[from]
+		for i, y := range list {
+			if y == x {
+				cur[from] = append(list[:i:i], list[i+1:]...)
+				break
+			}
+		}
+		cur[to] = append(cur[to], x)
+		owner[x] = to
+	}
+	for _, x := range sorted {
+		if _, ok := owner[x]; !ok {
+			id := least(x.topic)
+			cur[id] = append(cur[id], x)
+			owner[x] = id
+		}
+	}
+	potentialParts := map[string][]tp{}
+	for _, x := range sorted {
+		for _, id := range potential[x.topic] {
+			potentialParts[id] = append(potentialParts[id], x)
+		}
+	}
+	balanced := func() bool {
+		ids := make([]string, 0, len(cur))
+		for id := range cur {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool {
+			if len(cur[ids[i]]) != len(cur[ids[j]]) {
+				return len(cur[ids[i]]) < len(cur[ids[j]])
+			}
+			return ids[i] < ids[j]
+		})
+		if len(cur[ids[0]]) >= len(cur[ids[len(ids)-1]])-1 {
+			return true
+		}
+		for _, id := range ids {
+			if len(cur[id]) == len(potentialParts[id]) {
+				continue
+			}
+			for _, x := range potentialParts[id] {
+				if owner[x] != id && len(cur[id]) < len(cur[owner[x]]) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	snapshot := func() map[string][]tp {
+		out := map[string][]tp{}
+		for id, l := range cur {
+			out[id] = append([]tp(nil), l...)
+		}
+		return out
+	}
+	pre := snapshot()
+	preOwner := map[tp]string{}
+	for k, v := range owner {
+		preOwner[k] = v
+	}
+	performed := false
+	for modified := true; modified; {
+		modified = false
+		for _, x := range sorted {
+			if balanced() {
+				break
+			}
+			if len(potential[x.topic]) < 2 {
+				continue
+			}
+			from := owner[x]
+			if p, ok := c.prev[x]; ok && contains(potential[x.topic], p) && len(cur[from]) > len(cur[p])+1 {
+				move(x, p)
+				performed, modified = true, true
+				continue
+			}
+			for _, other := range potential[x.topic] {
+				if len(cur[from]) > len(cur[other])+1 {
+					move(x, least(x.topic))
+					performed, modified = true, true
+					break
+				}
+			}
+		}
+	}
+	if !c.fresh && performed && score(cur) >= score(pre) {
+		cur, owner = pre, preOwner
+	}
+	transferring := map[tp]bool{}
+	for x, id := range owner {
+		if claimed, ok := c.owner[x]; (ok && claimed != id) || c.multiply[x] {
+			transferring[x] = true
+		}
+	}
+	return cur, transferring
+}
+
+// score is the sum of |size difference| over all member pairs.
+func score(a map[string][]tp) int {
+	sizes := make([]int, 0, len(a))
+	for _, l := range a {
+		sizes = append(sizes, len(l))
+	}
+	s := 0
+	for i := range sizes {
+		for j := i + 1; j < len(sizes); j++ {
+			d := sizes[i] - sizes[j]
+			if d < 0 {
+				d = -d
+			}
+			s += d
+		}
+	}
+	return s
+}
+
+// rdkafkaCooperativeSticky approximates librdkafka's cooperative-sticky: a
+// port of the older general sticky algorithm (no constrained path), then
+// librdkafka's cooperative adjustment: a partition still assigned to its
+// owner stays, a partition that changes owner is withheld for the next
+// rebalance, never-owned partitions are handed out.
+func rdkafkaCooperativeSticky(members []Member, topics map[string]int32) Assignment {
+	order := javaHashOrder(memberIDs(members))
+	c := resolveClaims(members, topics, order)
+	a, _ := general(members, topics, c)
+	for id, list := range a {
+		kept := list[:0]
+		for _, x := range list {
+			if owner, ok := c.owner[x]; ok && owner != id {
+				continue
+			}
+			if c.multiply[x] {
+				continue
+			}
+			kept = append(kept, x)
+		}
+		a[id] = kept
+	}
+	return toAssignment(a)
+}

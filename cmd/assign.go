@@ -1,0 +1,262 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kgroups/kgroups/assign"
+	"github.com/kgroups/kgroups/completions"
+)
+
+// AssignOptions are the resolved flags of `kgroups assign`.
+type AssignOptions struct {
+	f                      *Factory
+	Scenario               assign.Scenario
+	FromGroup              string
+	Change                 assign.Change
+	Compare                []string
+	assignorSet, clientSet bool
+}
+
+// NewCmdAssign builds `kgroups assign`.
+func NewCmdAssign(f *Factory, comp *completions.Completer, runF func(*AssignOptions) error) *cobra.Command {
+	opts := &AssignOptions{f: f}
+	var consumers, partitions, join int
+	var topics, leave []string
+	var file, compare string
+	cmd := &cobra.Command{
+		Use:   "assign",
+		Short: "Preview what an assignor gives N consumers, and what moves when one joins or leaves",
+		Long: `Compute, offline, the assignment a partition assignor produces, exactly as the
+chosen client does:
+  --client java        Kafka's Java client: member order (static members first),
+                       range, roundrobin, and sticky / cooperative-sticky with the
+                       constrained path (Java HashMap iteration order) and the
+                       general path, cooperative withholding of moving partitions
+  --client librdkafka  librdkafka's member order (differs with static members);
+                       cooperative-sticky approximated (see notes); no eager sticky
+  --client franz-go    kgo's own balancers are run
+Server-side (KIP-848): --assignor uniform or server-range.
+Input: --consumers N --partitions P (one topic), --topic NAME:P (repeatable),
+--from-file scenario.json, or --from-group G (a live group's members,
+subscriptions and partitions; dials the cluster).
+--join N / --leave MEMBER simulate a change: before and after, which partitions
+move, and how many pause (eager: all; cooperative: the moving ones, over two
+rebalances). --compare A,B shows other assignors on the same input.`,
+		Example: `  kgroups assign --assignor range --consumers 3 --topic orders:12 --topic payments:6
+  kgroups assign --assignor cooperative-sticky --consumers 4 --partitions 12 --join 1
+  kgroups assign --assignor range --consumers 8 --partitions 6 --compare roundrobin,cooperative-sticky
+  kgroups assign --from-group orders-svc --assignor cooperative-sticky --client librdkafka --leave c02
+  kgroups assign --from-file scenario.json -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fl := cmd.Flags()
+			opts.assignorSet, opts.clientSet = fl.Changed("assignor"), fl.Changed("client")
+			inputs := 0
+			for _, set := range []bool{fl.Changed("consumers") || fl.Changed("partitions") || fl.Changed("topic"), file != "", opts.FromGroup != ""} {
+				if set {
+					inputs++
+				}
+			}
+			switch {
+			case inputs == 0:
+				return flagErrorf("give the group: --consumers N with --partitions P or --topic NAME:P, or --from-file FILE, or --from-group G")
+			case inputs > 1:
+				return flagErrorf("--consumers/--partitions/--topic, --from-file and --from-group exclude each other")
+			}
+			if join < 0 {
+				return flagErrorf("--join %d: want 0 or more", join)
+			}
+			opts.Change = assign.Change{Join: join, Leave: leave}
+			if compare != "" {
+				opts.Compare = strings.Split(compare, ",")
+				for _, a := range opts.Compare {
+					if !containsFold(assign.Assignors, strings.TrimSpace(a)) {
+						return flagErrorf("--compare %q: %q is not an assignor; use: %s", compare, a, strings.Join(assign.Assignors, ", "))
+					}
+				}
+				if join > 0 || len(leave) > 0 {
+					return flagErrorf("--compare shows assignments side by side; simulate --join/--leave for one assignor at a time")
+				}
+			}
+			if file != "" {
+				s, err := readScenario(file)
+				if err != nil {
+					return err
+				}
+				if opts.assignorSet {
+					s.Assignor = opts.Scenario.Assignor
+				}
+				if opts.clientSet || s.Client == "" {
+					s.Client = opts.Scenario.Client
+				}
+				opts.Scenario = s
+			} else if opts.FromGroup == "" {
+				if err := quickScenario(&opts.Scenario, consumers, partitions, topics, fl.Changed("partitions")); err != nil {
+					return err
+				}
+			}
+			if opts.FromGroup == "" {
+				if err := opts.Scenario.Validate(); err != nil {
+					return &FlagError{msg: err.Error()}
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return assignRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Scenario.Assignor, "assignor", assign.Range, "assignor: "+strings.Join(assign.Assignors, ", "))
+	fl.StringVar(&opts.Scenario.Client, "client", assign.Java, "whose implementation: "+strings.Join(assign.Clients, ", "))
+	fl.IntVar(&consumers, "consumers", 0, "number of consumers (ids c01, c02, ...)")
+	fl.IntVar(&partitions, "partitions", 0, "partitions of the one topic (named topic)")
+	fl.StringArrayVar(&topics, "topic", nil, "a subscribed topic `NAME:PARTITIONS` (repeatable)")
+	fl.StringVar(&file, "from-file", "", "scenario `FILE` (JSON: assignor, client, topics, members with subscription/owned/generation)")
+	fl.StringVar(&opts.FromGroup, "from-group", "", "read members, subscriptions and partitions from this live group")
+	fl.IntVar(&join, "join", 0, "simulate N consumers joining")
+	fl.StringArrayVar(&leave, "leave", nil, "simulate this member leaving (repeatable)")
+	fl.StringVar(&compare, "compare", "", "also show these assignors on the same input, e.g. roundrobin,cooperative-sticky")
+	_ = cmd.RegisterFlagCompletionFunc("assignor", cobra.FixedCompletions(assign.Assignors, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("client", cobra.FixedCompletions(assign.Clients, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("from-group", comp.Groups)
+	return cmd
+}
+
+// quickScenario builds c01..cNN subscribed to the given topics.
+func quickScenario(s *assign.Scenario, consumers, partitions int, topics []string, partitionsSet bool) error {
+	if consumers < 1 {
+		return flagErrorf("--consumers %d: want at least 1", consumers)
+	}
+	if consumers > 100000 {
+		return flagErrorf("--consumers %d: at most 100000", consumers)
+	}
+	s.Topics = map[string]int32{}
+	var names []string
+	if partitionsSet {
+		if len(topics) > 0 {
+			return flagErrorf("--partitions names one topic; with several use --topic NAME:P for each")
+		}
+		if partitions < 1 || partitions > 10000000 {
+			return flagErrorf("--partitions %d: want 1 to 10000000", partitions)
+		}
+		s.Topics["topic"], names = int32(partitions), []string{"topic"}
+	}
+	for _, spec := range topics {
+		name, n, ok := strings.Cut(spec, ":")
+		p, err := strconv.Atoi(n)
+		if !ok || name == "" || err != nil || p < 1 || p > 10000000 {
+			return flagErrorf("--topic %q: want NAME:PARTITIONS, e.g. orders:12", spec)
+		}
+		if _, dup := s.Topics[name]; dup {
+			return flagErrorf("--topic %s is given twice", name)
+		}
+		s.Topics[name] = int32(p)
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return flagErrorf("give the partitions: --partitions P or --topic NAME:P")
+	}
+	width := max(2, len(strconv.Itoa(consumers)))
+	for i := 1; i <= consumers; i++ {
+		s.Members = append(s.Members, assign.Member{ID: fmt.Sprintf("c%0*d", width, i), Subscription: names})
+	}
+	return nil
+}
+
+// readScenario reads a scenario file strictly (unknown fields are errors).
+func readScenario(path string) (assign.Scenario, error) {
+	var s assign.Scenario
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return s, flagErrorf("--from-file %s: file not found", path)
+		}
+		return s, flagErrorf("--from-file %s: cannot read: %v", path, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		msg := err.Error()
+		if se, ok := err.(*json.SyntaxError); ok {
+			msg = fmt.Sprintf("line %d: %v", 1+bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n")), se)
+		}
+		return s, flagErrorf("--from-file %s: not a scenario: %s", path, msg)
+	}
+	return s, nil
+}
+
+func assignRun(ctx context.Context, o *AssignOptions) error {
+	p, err := o.f.Printer()
+	if err != nil {
+		return err
+	}
+	s := o.Scenario
+	var current assign.Assignment
+	if o.FromGroup != "" {
+		r, err := o.f.startRun(ctx)
+		if err != nil {
+			return err
+		}
+		defer r.cancel()
+		live, now, protocol, err := assign.FromGroup(r.ctx, r.clients.Kgo, o.FromGroup)
+		if err != nil {
+			return r.explain(err)
+		}
+		live.Assignor, live.Client = s.Assignor, s.Client
+		if !o.assignorSet && protocol != "" {
+			live.Assignor = protocol // preview the assignor the group uses now
+		}
+		if err := live.Validate(); err != nil {
+			return err
+		}
+		s, current = live, now
+	}
+	doc := assign.Doc{SchemaVersion: 1, Assignor: s.Assignor, Client: s.Client, Notes: assign.Notes(s), Compare: []assign.CompareTo{}}
+	if doc.Notes == nil {
+		doc.Notes = []string{}
+	}
+	if o.Change.Join > 0 || len(o.Change.Leave) > 0 {
+		sim, err := assign.Simulate(s, o.Change)
+		if err != nil {
+			return err
+		}
+		after := s
+		after.Members = sim.AfterMembers
+		doc.Assignment = sim.After
+		doc.Stats, doc.IdleMembers = assign.StatsOf(after, sim.After)
+		leave := o.Change.Leave
+		if leave == nil {
+			leave = []string{}
+		}
+		doc.Simulation = &assign.SimDoc{Join: o.Change.Join, Leave: leave, Protocol: sim.Protocol, Before: sim.Before, Round1: sim.Round1,
+			After: sim.After, Moves: sim.Moves, Moved: len(sim.Moves), Paused: sim.Paused, Rounds: sim.Rounds, Total: sim.Total}
+		return p.Assign(doc)
+	}
+	a, err := assign.Assign(s)
+	if err != nil {
+		return err
+	}
+	doc.Assignment, doc.Current = a, current
+	doc.Stats, doc.IdleMembers = assign.StatsOf(s, a)
+	for _, other := range o.Compare {
+		cs := s
+		cs.Assignor = strings.TrimSpace(other)
+		ca, err := assign.Assign(cs)
+		if err != nil {
+			return err
+		}
+		st, idle := assign.StatsOf(cs, ca)
+		doc.Compare = append(doc.Compare, assign.CompareTo{Assignor: cs.Assignor, Client: cs.Client, Assignment: ca, Stats: st, IdleMembers: idle})
+		doc.Notes = append(doc.Notes, assign.Notes(cs)...)
+	}
+	return p.Assign(doc)
+}

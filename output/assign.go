@@ -1,0 +1,183 @@
+package output
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kgroups/kgroups/assign"
+)
+
+// Assign renders an assignor preview, a simulation or a comparison.
+func (p *Printer) Assign(doc assign.Doc) error {
+	if p.Structured() {
+		return p.Data(doc)
+	}
+	if len(doc.Compare) > 0 {
+		return p.assignCompare(doc)
+	}
+	st := doc.Stats
+	fmt.Fprintf(p.w, "%s · %d members · %d partitions · balance %d (%d–%d per member)\n",
+		p.st.paint(p.st.bold, fmt.Sprintf("ASSIGNOR %s (%s)", doc.Assignor, doc.Client)), st.Members, st.Partitions, st.Balance, st.Min, st.Max)
+	members := sortedMembers(doc.Assignment)
+	if doc.Simulation != nil {
+		return p.assignSimulation(doc, members)
+	}
+	headers := []string{"MEMBER", "#PARTITIONS", "ASSIGNMENT"}
+	if doc.Current != nil {
+		headers = append(headers, "NOW")
+	}
+	t := newTable(headers...).alignRight("#PARTITIONS")
+	for _, m := range members {
+		n := count(doc.Assignment[m])
+		cnt := fmt.Sprint(n)
+		if n == 0 {
+			cnt = p.st.paint(p.st.warn, "0")
+		}
+		row := []string{m, cnt, CompactAssignment(doc.Assignment[m])}
+		if doc.Current != nil {
+			now := CompactAssignment(doc.Current[m])
+			if now == row[2] {
+				now = p.st.paint(p.st.good, "same")
+			}
+			row = append(row, now)
+		}
+		t.add(row...)
+	}
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	p.assignFooter(doc.IdleMembers, st, doc.Notes)
+	return nil
+}
+
+func (p *Printer) assignFooter(idle []string, st assign.Stats, notes []string) {
+	if len(idle) > 0 {
+		fmt.Fprintln(p.w, p.st.paint(p.st.warn, fmt.Sprintf("idle: %s (no partitions)", strings.Join(idle, ", "))))
+	}
+	topics := make([]string, 0, len(st.PerTopic))
+	for t := range st.PerTopic {
+		topics = append(topics, t)
+	}
+	sort.Strings(topics)
+	var per []string
+	for _, t := range topics {
+		ts := st.PerTopic[t]
+		per = append(per, fmt.Sprintf("%s %d over %d members (%d–%d)", t, ts.Partitions, ts.Members, ts.Min, ts.Max))
+	}
+	if len(per) > 0 {
+		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "per topic: "+strings.Join(per, "; ")))
+	}
+	for _, n := range notes {
+		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "note: "+n))
+	}
+}
+
+func (p *Printer) assignSimulation(doc assign.Doc, _ []string) error {
+	sim := doc.Simulation
+	members := sortedMembers(merge(sim.Before, sim.After))
+	headers := []string{"MEMBER", "BEFORE", "AFTER"}
+	if sim.Rounds == 2 {
+		headers = []string{"MEMBER", "BEFORE", "ROUND 1", "AFTER"}
+	}
+	t := newTable(headers...)
+	for _, m := range members {
+		before, after := "(not a member)", "(left)"
+		if _, ok := sim.Before[m]; ok {
+			before = CompactAssignment(sim.Before[m])
+		}
+		if _, ok := sim.After[m]; ok {
+			after = CompactAssignment(sim.After[m])
+		}
+		row := []string{m, before}
+		if sim.Rounds == 2 {
+			r1 := "(left)"
+			if _, ok := sim.Round1[m]; ok {
+				r1 = CompactAssignment(sim.Round1[m])
+			}
+			row = append(row, r1)
+		}
+		t.add(append(row, after)...)
+	}
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	if len(sim.Moves) > 0 {
+		fmt.Fprintln(p.w)
+		mt := newTable("PARTITION", "FROM", "TO")
+		for _, mv := range sim.Moves {
+			mt.add(fmt.Sprintf("%s/%d", mv.Topic, mv.Partition), str(mv.From), str(mv.To))
+		}
+		if err := mt.render(p.w, p.opts.NoHeaders); err != nil {
+			return err
+		}
+	}
+	var how string
+	switch sim.Protocol {
+	case assign.Eager:
+		how = fmt.Sprintf("%s pause (eager: every member revokes every partition until the rebalance ends)", plural(sim.Paused, "partition"))
+	case assign.Cooperative:
+		how = fmt.Sprintf("%s pause (cooperative: only moving partitions; they land in the second rebalance)", plural(sim.Paused, "partition"))
+	default:
+		how = fmt.Sprintf("%s pause (KIP-848: each moving partition waits for its old owner to revoke it; no group-wide barrier)", plural(sim.Paused, "partition"))
+	}
+	fmt.Fprintf(p.w, "\n%s of %d move · %s · %s\n", plural(sim.Moved, "partition"), sim.Total, how, plural(sim.Rounds, "rebalance"))
+	p.assignFooter(doc.IdleMembers, doc.Stats, doc.Notes)
+	return nil
+}
+
+func (p *Printer) assignCompare(doc assign.Doc) error {
+	all := append([]assign.CompareTo{{Assignor: doc.Assignor, Client: doc.Client, Assignment: doc.Assignment, Stats: doc.Stats, IdleMembers: doc.IdleMembers}}, doc.Compare...)
+	headers := []string{"MEMBER"}
+	for _, c := range all {
+		headers = append(headers, strings.ToUpper(c.Assignor)+" ("+c.Client+")")
+	}
+	t := newTable(headers...)
+	for _, m := range sortedMembers(doc.Assignment) {
+		row := []string{m}
+		for _, c := range all {
+			row = append(row, CompactAssignment(c.Assignment[m]))
+		}
+		t.add(row...)
+	}
+	bal := []string{"balance"}
+	for _, c := range all {
+		bal = append(bal, fmt.Sprintf("%d (%d–%d), %d idle", c.Stats.Balance, c.Stats.Min, c.Stats.Max, len(c.IdleMembers)))
+	}
+	t.add(bal...)
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	for _, n := range doc.Notes {
+		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "note: "+n))
+	}
+	return nil
+}
+
+func sortedMembers(a assign.Assignment) []string {
+	out := make([]string, 0, len(a))
+	for m := range a {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func merge(a, b assign.Assignment) assign.Assignment {
+	out := assign.Assignment{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+func count(m map[string][]int32) int {
+	n := 0
+	for _, ps := range m {
+		n += len(ps)
+	}
+	return n
+}
