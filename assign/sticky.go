@@ -293,7 +293,16 @@ func general(members []Member, topics map[string]int32, c claims) (map[string][]
 			owner[x] = m.ID
 		}
 	}
+	// One subscriber set for every topic (equal subscriptions): a heap
+	// finds the least loaded member; otherwise scan the topic's subscribers.
+	var pick *loadHeap
+	if sameSubscriptions(members) {
+		pick = newLoadHeap(memberIDs(members), cur)
+	}
 	least := func(t string) string {
+		if pick != nil {
+			return pick.least()
+		}
 		best := ""
 		for _, id := range potential[t] {
 			if best == "" || len(cur[id]) < len(cur[best]) || (len(cur[id]) == len(cur[best]) && id < best) {
@@ -301,6 +310,13 @@ func general(members []Member, topics map[string]int32, c claims) (map[string][]
 			}
 		}
 		return best
+	}
+	place := func(x tp, to string) {
+		cur[to] = append(cur[to], x)
+		owner[x] = to
+		if pick != nil {
+			pick.changed(to)
+		}
 	}
 	move := func(x tp, to string) {
 		from := owner[x]
@@ -311,23 +327,44 @@ func general(members []Member, topics map[string]int32, c claims) (map[string][]
 				break
 			}
 		}
-		cur[to] = append(cur[to], x)
-		owner[x] = to
+		if pick != nil {
+			pick.changed(from)
+		}
+		place(x, to)
 	}
 	for _, x := range sorted {
 		if _, ok := owner[x]; !ok {
-			id := least(x.topic)
-			cur[id] = append(cur[id], x)
-			owner[x] = id
+			place(x, least(x.topic))
 		}
 	}
-	potentialParts := map[string][]tp{}
-	for _, x := range sorted {
-		for _, id := range potential[x.topic] {
-			potentialParts[id] = append(potentialParts[id], x)
+	subscribed := map[string][]string{}
+	for _, m := range members {
+		for _, t := range m.Subscription {
+			if topics[t] > 0 && !contains(subscribed[m.ID], t) {
+				subscribed[m.ID] = append(subscribed[m.ID], t)
+			}
 		}
 	}
+	potentialCount := func(id string) int {
+		n := 0
+		for _, t := range subscribed[id] {
+			n += int(topics[t])
+		}
+		return n
+	}
+	// balanced is Java's isBalanced: sizes within one, or no member could
+	// take a partition of its topics from a member holding more.
 	balanced := func() bool {
+		lo, hi := -1, 0
+		for _, l := range cur {
+			if lo < 0 || len(l) < lo {
+				lo = len(l)
+			}
+			hi = max(hi, len(l))
+		}
+		if lo >= hi-1 {
+			return true
+		}
 		ids := make([]string, 0, len(cur))
 		for id := range cur {
 			ids = append(ids, id)
@@ -338,16 +375,15 @@ func general(members []Member, topics map[string]int32, c claims) (map[string][]
 			}
 			return ids[i] < ids[j]
 		})
-		if len(cur[ids[0]]) >= len(cur[ids[len(ids)-1]])-1 {
-			return true
-		}
 		for _, id := range ids {
-			if len(cur[id]) == len(potentialParts[id]) {
+			if len(cur[id]) == potentialCount(id) {
 				continue
 			}
-			for _, x := range potentialParts[id] {
-				if owner[x] != id && len(cur[id]) < len(cur[owner[x]]) {
-					return false
+			for _, t := range subscribed[id] {
+				for p := int32(0); p < topics[t]; p++ {
+					if o := owner[tp{t, p}]; o != id && len(cur[id]) < len(cur[o]) {
+						return false
+					}
 				}
 			}
 		}
@@ -444,4 +480,62 @@ func rdkafkaCooperativeSticky(members []Member, topics map[string]int32) Assignm
 		a[id] = kept
 	}
 	return toAssignment(a)
+}
+
+// loadHeap orders members by (assigned count, id) for least-loaded picks.
+type loadHeap struct {
+	ids  []string
+	pos  map[string]int
+	load map[string][]tp
+}
+
+func newLoadHeap(ids []string, load map[string][]tp) *loadHeap {
+	h := &loadHeap{ids: append([]string(nil), ids...), pos: map[string]int{}, load: load}
+	sort.Slice(h.ids, func(i, j int) bool { return h.less(i, j) })
+	for i, id := range h.ids {
+		h.pos[id] = i
+	}
+	return h
+}
+
+func (h *loadHeap) less(i, j int) bool {
+	a, b := h.ids[i], h.ids[j]
+	if len(h.load[a]) != len(h.load[b]) {
+		return len(h.load[a]) < len(h.load[b])
+	}
+	return a < b
+}
+
+func (h *loadHeap) swap(i, j int) {
+	h.ids[i], h.ids[j] = h.ids[j], h.ids[i]
+	h.pos[h.ids[i]], h.pos[h.ids[j]] = i, j
+}
+
+func (h *loadHeap) least() string { return h.ids[0] }
+
+// changed restores heap order after id's load changed.
+func (h *loadHeap) changed(id string) {
+	i := h.pos[id]
+	for i > 0 { // up
+		parent := (i - 1) / 2
+		if !h.less(i, parent) {
+			break
+		}
+		h.swap(i, parent)
+		i = parent
+	}
+	for { // down
+		l, r, small := 2*i+1, 2*i+2, i
+		if l < len(h.ids) && h.less(l, small) {
+			small = l
+		}
+		if r < len(h.ids) && h.less(r, small) {
+			small = r
+		}
+		if small == i {
+			return
+		}
+		h.swap(i, small)
+		i = small
+	}
 }
