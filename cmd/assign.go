@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -190,6 +191,9 @@ func readScenario(path string) (assign.Scenario, error) {
 			msg = fmt.Sprintf("line %d: %v", 1+bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n")), se)
 		}
 		return s, flagErrorf("--from-file %s: not a scenario: %s", path, msg)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return s, flagErrorf("--from-file %s: unexpected data after the scenario object", path)
 	}
 	return s, nil
 }

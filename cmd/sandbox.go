@@ -97,6 +97,8 @@ var tour = []struct {
 	{[]string{"describe", "reporting-batch", "-o", "json"}, ExitOK},
 	{[]string{"reset-offsets", "audit-archiver", "--all-topics", "--to-offset", "100"}, ExitOK},
 	{[]string{"status", "--all", "--window", "3s", "--samples", "4"}, ExitCheck},
+	{[]string{"assign", "--from-group", "inventory-sync", "--compare", "roundrobin"}, ExitOK},
+	{[]string{"assign", "--assignor", "cooperative-sticky", "--consumers", "4", "--partitions", "12", "--join", "1"}, ExitOK},
 	{[]string{"explain", "--group", "orders-fulfillment", "--sample-interval", "1s", "--record-latency", "10ms", "--fail-on", "never"}, ExitOK},
 }
 

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kgroups/kgroups/assign"
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/explain"
+	"github.com/kgroups/kgroups/health"
 	"github.com/kgroups/kgroups/resetoffsets"
 )
 
@@ -203,6 +205,9 @@ func TestJSONAndYAMLTagsAgree(t *testing.T) {
 		seen[rt] = true
 		for i := 0; i < rt.NumField(); i++ {
 			f := rt.Field(i)
+			if !f.IsExported() {
+				continue // never serialised
+			}
 			j, y := f.Tag.Get("json"), f.Tag.Get("yaml")
 			if j == "" || j != y {
 				t.Errorf("%s.%s: json %q yaml %q", rt.Name(), f.Name, j, y)
@@ -220,6 +225,9 @@ func TestJSONAndYAMLTagsAgree(t *testing.T) {
 	walk(reflect.TypeOf(resetoffsets.DeleteDoc{}))
 	walk(reflect.TypeOf(explain.Report{}))
 	walk(reflect.TypeOf(explain.KeyDoc{}))
+	walk(reflect.TypeOf(assign.Doc{}))
+	walk(reflect.TypeOf(health.StatusDoc{}))
+	walk(reflect.TypeOf(health.WatchDoc{}))
 }
 
 func TestResolveColor(t *testing.T) {
@@ -334,4 +342,38 @@ func TestExplainGolden(t *testing.T) {
 	t.Run("none", func(t *testing.T) {
 		golden(t, render(t, Options{Format: Table}, func(p *Printer) error { return p.Explain(empty) }))
 	})
+}
+
+func TestAssignGolden(t *testing.T) {
+	s := assign.Scenario{Assignor: assign.CooperativeSticky, Client: assign.Java, Topics: map[string]int32{"orders": 6, "audit": 2},
+		Members: []assign.Member{{ID: "c1", Subscription: []string{"orders", "audit"}}, {ID: "c2", Subscription: []string{"orders", "audit"}},
+			{ID: "c3", Subscription: []string{"orders", "audit"}}}}
+	a, err := assign.Assign(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, idle := assign.StatsOf(s, a)
+	doc := assign.Doc{SchemaVersion: 1, Assignor: s.Assignor, Client: s.Client, Assignment: a, Stats: st, IdleMembers: idle, Notes: assign.Notes(s), Compare: []assign.CompareTo{}}
+	sim, err := assign.Simulate(s, assign.Change{Join: 1, Leave: []string{"c2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	simDoc := doc
+	simDoc.Simulation = &assign.SimDoc{Join: 1, Leave: []string{"c2"}, Protocol: sim.Protocol, Before: sim.Before, Round1: sim.Round1, After: sim.After,
+		Moves: sim.Moves, Moved: len(sim.Moves), Paused: sim.Paused, Rounds: sim.Rounds, Total: sim.Total}
+	rr := s
+	rr.Assignor = assign.RoundRobin
+	ra, _ := assign.Assign(rr)
+	rst, ridle := assign.StatsOf(rr, ra)
+	cmpDoc := doc
+	cmpDoc.Compare = []assign.CompareTo{{Assignor: rr.Assignor, Client: rr.Client, Assignment: ra, Stats: rst, IdleMembers: ridle}}
+	for name, c := range map[string]struct {
+		d    assign.Doc
+		opts Options
+	}{"table": {doc, Options{Format: Table}}, "json": {doc, Options{Format: JSON}}, "simulation": {simDoc, Options{Format: Table}},
+		"simulation_json": {simDoc, Options{Format: JSON}}, "compare": {cmpDoc, Options{Format: Table}}} {
+		t.Run(name, func(t *testing.T) {
+			golden(t, render(t, c.opts, func(p *Printer) error { return p.Assign(c.d) }))
+		})
+	}
 }

@@ -1,0 +1,95 @@
+package cmd
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestAssignCommand(t *testing.T) {
+	code, out, stderr := run(t, nil, "assign", "--assignor", "range", "--consumers", "3", "--topic", "orders:12", "--topic", "payments:6")
+	if code != 0 || !strings.Contains(out, "c01               6  orders:0-3 payments:0-1") {
+		t.Fatalf("preview: exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, out, _ = run(t, nil, "assign", "--assignor", "range", "--consumers", "8", "--partitions", "6", "-o", "json")
+	var doc struct {
+		SchemaVersion int                           `json:"schema_version"`
+		Assignment    map[string]map[string][]int32 `json:"assignment"`
+		IdleMembers   []string                      `json:"idle_members"`
+		Stats         struct{ Balance int }         `json:"stats"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || doc.SchemaVersion != 1 ||
+		strings.Join(doc.IdleMembers, ",") != "c07,c08" || doc.Stats.Balance != 1 || len(doc.Assignment["c07"]) != 0 {
+		t.Fatalf("json: %v %s", err, out)
+	}
+	code, out, _ = run(t, nil, "assign", "--assignor", "range", "--consumers", "3", "--partitions", "12", "--join", "1")
+	if code != 0 || !strings.Contains(out, "12 partitions pause (eager") || !strings.Contains(out, "joiner-1") {
+		t.Fatalf("eager join:\n%s", out)
+	}
+	code, out, _ = run(t, nil, "assign", "--assignor", "cooperative-sticky", "--consumers", "3", "--partitions", "12", "--join", "1", "-o", "json")
+	var sim struct {
+		Simulation struct {
+			Protocol      string
+			Moved, Paused int
+			Rounds        int
+			Round1, After map[string]map[string][]int32
+		} `json:"simulation"`
+	}
+	if err := json.Unmarshal([]byte(out), &sim); err != nil || sim.Simulation.Protocol != "cooperative" || sim.Simulation.Rounds != 2 ||
+		sim.Simulation.Moved != 3 || sim.Simulation.Paused != 3 || len(sim.Simulation.Round1["joiner-1"]) != 0 || len(sim.Simulation.After["joiner-1"]["topic"]) != 3 {
+		t.Fatalf("cooperative join: %v\n%s", err, out)
+	}
+	code, out, _ = run(t, nil, "assign", "--assignor", "range", "--consumers", "4", "--partitions", "6", "--compare", "roundrobin,cooperative-sticky")
+	if code != 0 || !strings.Contains(out, "ROUNDROBIN (java)") || !strings.Contains(out, "COOPERATIVE-STICKY (java)") {
+		t.Fatalf("compare:\n%s", out)
+	}
+	// A scenario file with prior ownership.
+	path := filepath.Join(t.TempDir(), "scenario.json")
+	os.WriteFile(path, []byte(`{"assignor":"sticky","client":"java","topics":{"t":3},"members":[
+		{"id":"c1","instance_id":null,"subscription":["t"],"owned":{"t":[0,1,2]},"generation":4},
+		{"id":"c2","instance_id":null,"subscription":["t"],"owned":{},"generation":null}]}`), 0o644)
+	code, out, _ = run(t, nil, "assign", "--from-file", path, "-o", "json")
+	if code != 0 || !strings.Contains(out, `"c1": {`) || !strings.Contains(strings.Join(strings.Fields(out), ""), `"c2":{"t":[2]}`) {
+		t.Fatalf("from-file:\n%s", out)
+	}
+}
+
+func TestAssignBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"assignor":"range","topics":{"t":1},"members":[{"id":"a","subscription":["t"],"colour":"red"}]}`), 0o644)
+	broken := filepath.Join(dir, "broken.json")
+	os.WriteFile(broken, []byte("{\n\"assignor\": \"range\",\n\"topics\": x\n}"), 0o644)
+	trailing := filepath.Join(dir, "trailing.json")
+	os.WriteFile(trailing, []byte(`{"assignor":"range","topics":{"t":1},"members":[{"id":"a","subscription":["t"]}]}}`), 0o644)
+	for _, c := range []struct{ args, want string }{
+		{"assign", "give the group: --consumers N"},
+		{"assign --consumers 3", "give the partitions: --partitions P or --topic NAME:P"},
+		{"assign --consumers 0 --partitions 3", "--consumers 0: want at least 1"},
+		{"assign --consumers 3 --partitions 0", "--partitions 0: want 1 to 10000000"},
+		{"assign --consumers 3 --topic orders", `--topic "orders": want NAME:PARTITIONS`},
+		{"assign --consumers 3 --topic orders:x", `--topic "orders:x"`},
+		{"assign --consumers 3 --topic a:1 --topic a:2", "--topic a is given twice"},
+		{"assign --consumers 3 --partitions 3 --topic a:1", "--partitions names one topic"},
+		{"assign --consumers 3 --partitions 3 --assignor fair", `assignor "fair" is not known`},
+		{"assign --consumers 3 --partitions 3 --client java8", `client "java8" is not known`},
+		{"assign --consumers 3 --partitions 3 --assignor sticky --client librdkafka", "librdkafka has no eager sticky"},
+		{"assign --consumers 3 --partitions 3 --compare range,fair", `"fair" is not an assignor`},
+		{"assign --consumers 3 --partitions 3 --compare roundrobin --join 1", "--compare shows assignments side by side"},
+		{"assign --consumers 3 --partitions 3 --join -1", "--join -1: want 0 or more"},
+		{"assign --consumers 3 --partitions 3 --leave c09", "--leave c09: no such member (members: c01, c02, c03)"},
+		{"assign --consumers 3 --partitions 3 --from-group g", "exclude each other"},
+		{"assign --from-file " + filepath.Join(dir, "missing.json"), "missing.json: file not found"},
+		{"assign --from-file " + bad, `unknown field "colour"`},
+		{"assign --from-file " + broken, "broken.json: not a scenario: line 3"},
+		{"assign --from-file " + trailing, "unexpected data after the scenario object"},
+		{"assign --consumers 2 --partitions 2 --assignor uniform --topic x:1", "--partitions names one topic"},
+	} {
+		code, out, stderr := run(t, nil, strings.Fields(c.args)...)
+		if code != ExitUsage || !strings.Contains(stderr, c.want) || out != "" {
+			t.Errorf("%s: exit %d stderr %q stdout %q", c.args, code, stderr, out)
+		}
+	}
+}
