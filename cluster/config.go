@@ -55,6 +55,9 @@ type ResolveInput struct {
 	CommandConfig string   // --command-config FILE
 	Overrides     []string // -X key=value
 	Timeout       time.Duration
+	// SASL from flags (--sasl-*), else KGROUPS_SASL_* variables; they win
+	// over the properties file. A password given as a flag is warned about.
+	SASLMechanism, SASLUser, SASLPassword string
 }
 
 // Warning is a non-fatal remark about the connection settings (stderr).
@@ -83,7 +86,34 @@ func Resolve(in ResolveInput) (Config, []Warning, error) {
 			return Config{}, nil, err
 		}
 	}
-	cfg, warns, err := FromProperties(props)
+	var warns []Warning
+	if p, ok := props.Get("sasl.password"); ok && p.Source == "-X" {
+		warns = append(warns, Warning("-X sasl.password is visible to other users of this machine (process list, shell history): prefer KGROUPS_SASL_PASSWORD or --command-config"))
+	}
+	sasl := []struct{ key, flag, env, value string }{
+		{"sasl.mechanism", "--sasl-mechanism", "KGROUPS_SASL_MECHANISM", in.SASLMechanism},
+		{"sasl.username", "--sasl-user", "KGROUPS_SASL_USER", in.SASLUser},
+		{"sasl.password", "--sasl-password", "KGROUPS_SASL_PASSWORD", in.SASLPassword},
+	}
+	anySASL := false
+	for _, v := range sasl {
+		switch {
+		case v.value != "":
+			props.Set(v.key, v.value, v.flag)
+			anySASL = true
+			if v.key == "sasl.password" {
+				warns = append(warns, Warning("--sasl-password is visible to other users of this machine (process list, shell history): prefer KGROUPS_SASL_PASSWORD or --command-config"))
+			}
+		case getenv(v.env) != "":
+			props.Set(v.key, getenv(v.env), v.env)
+			anySASL = true
+		}
+	}
+	if _, ok := props.Get("security.protocol"); anySASL && !ok {
+		props.Set("security.protocol", "SASL_PLAINTEXT", "--sasl-user/KGROUPS_SASL_*")
+	}
+	cfg, more, err := FromProperties(props)
+	warns = append(warns, more...)
 	if err != nil {
 		return Config{}, nil, err
 	}

@@ -171,6 +171,11 @@ func deleteOutcome(res resetoffsets.DeleteDoc) error {
 		}
 	}
 	if res.Failed == len(res.Rows) {
+		for _, r := range res.Rows {
+			if r.Error != nil && strings.HasPrefix(*r.Error, "not authorized") {
+				return fmt.Errorf("not authorized to delete %s (it needs DELETE on the group); nothing was deleted", strings.Join(failed, ", "))
+			}
+		}
 		return errors.New("nothing was deleted: " + strings.Join(failed, ", ") + " failed (see the STATUS column)")
 	}
 	return &PartialError{msg: fmt.Sprintf("%d of %d failed: %s", res.Failed, len(res.Rows), strings.Join(failed, ", "))}

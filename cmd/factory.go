@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/output"
 )
@@ -23,6 +25,10 @@ type Factory struct {
 		commandConfig string
 		overrides     []string
 		timeout       time.Duration
+		saslMechanism string
+		saslUser      string
+		saslPassword  string
+		verbose       bool
 	}
 	out struct {
 		format    string
@@ -50,6 +56,9 @@ func (f *Factory) Config() (cluster.Config, error) {
 		CommandConfig: f.conn.commandConfig,
 		Overrides:     f.conn.overrides,
 		Timeout:       f.conn.timeout,
+		SASLMechanism: f.conn.saslMechanism,
+		SASLUser:      f.conn.saslUser,
+		SASLPassword:  f.conn.saslPassword,
 	})
 	if err != nil {
 		return cluster.Config{}, err
@@ -71,7 +80,11 @@ func (f *Factory) Clients() (*cluster.Clients, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := cluster.Connect(cfg)
+	var extra []kgo.Opt
+	if f.conn.verbose {
+		extra = append(extra, kgo.WithLogger(kgo.BasicLogger(f.IO.ErrOut, kgo.LogLevelDebug, func() string { return "kgo: " })))
+	}
+	c, err := cluster.Connect(cfg, extra...)
 	if err != nil {
 		return nil, err
 	}

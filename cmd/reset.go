@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -304,26 +306,44 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	if err := p.ResetResult(res); err != nil {
 		return err
 	}
-	return resetOutcome(res)
+	return resetOutcome(res, o.f.conn.timeout)
 }
 
 // resetOutcome: all refused because members joined is "nothing changed"
 // (2); some failures next to successes is partial (3); all failed is 1.
-func resetOutcome(res resetoffsets.Result) error {
+func resetOutcome(res resetoffsets.Result, timeout time.Duration) error {
 	if res.Failed == 0 {
 		return nil
 	}
 	var failed []string
-	refused := 0
+	refused, denied, timedOut := 0, 0, 0
+	groups := map[string]bool{}
 	for _, r := range res.Rows {
 		if r.Status != "ok" {
 			failed = append(failed, fmt.Sprintf("%s %s/%d", r.Group, r.Topic, r.Partition))
+			groups[r.Group] = true
 			if r.Refused {
 				refused++
+			}
+			if r.Denied {
+				denied++
+			}
+			if r.TimedOut {
+				timedOut++
 			}
 		}
 	}
 	switch {
+	case timedOut > 0:
+		return fmt.Errorf("no answer within --timeout %s for %s: those commits may or may not have been written; check with 'kgroups describe', then re-run the same plan (it is safe)",
+			timeout, strings.Join(failed, ", "))
+	case denied == len(res.Rows):
+		names := make([]string, 0, len(groups))
+		for g := range groups {
+			names = append(names, g)
+		}
+		sort.Strings(names)
+		return fmt.Errorf("not authorized to commit offsets for group %s (it needs READ on the group); nothing was written", strings.Join(names, ", "))
 	case refused == len(res.Rows):
 		return flagErrorf("the broker refused every commit: the group has active members (a consumer joined after the check); nothing was written")
 	case res.Failed == len(res.Rows):

@@ -254,6 +254,10 @@ func describeClassic(ctx context.Context, cl *kgo.Client, names []string, byName
 			answered[rg.Group] = true
 			g.Coordinator = sh.Meta.NodeID
 			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+				if errors.Is(err, kerr.GroupAuthorizationFailed) {
+					g.Err = notAuthorized("describe", rg.Group)
+					continue
+				}
 				if errors.Is(err, kerr.GroupIDNotFound) && g.Found {
 					// Kafka answers this for a KIP-848 group asked through the
 					// classic API; the listing told us it exists.
@@ -328,6 +332,9 @@ func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byNam
 			g.Coordinator = sh.Meta.NodeID
 			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
 				g.Err = "describe failed: " + kerrText(err)
+				if errors.Is(err, kerr.GroupAuthorizationFailed) {
+					g.Err = notAuthorized("describe", rg.Group)
+				}
 				continue
 			}
 			g.Found = true
@@ -430,6 +437,9 @@ func fetchCommitted(ctx context.Context, cl *kgo.Client, names []string, byName 
 			}
 			if g.Err == "" {
 				g.Err = "offset fetch failed: " + errText(r.Err)
+				if errors.Is(r.Err, kerr.GroupAuthorizationFailed) {
+					g.Err = notAuthorized("read the committed offsets of", n)
+				}
 			}
 			continue
 		}
@@ -555,4 +565,9 @@ func errText(err error) string {
 		return "timed out"
 	}
 	return kerrText(err)
+}
+
+// notAuthorized is the one wording for a group ACL refusal.
+func notAuthorized(action, group string) string {
+	return fmt.Sprintf("not authorized to %s group %s (GROUP_AUTHORIZATION_FAILED: the user needs DESCRIBE on it)", action, group)
 }

@@ -191,6 +191,10 @@ type ResultRow struct {
 	Error       *string `json:"error" yaml:"error"`
 	// Refused: the broker refused because the group has members.
 	Refused bool `json:"-" yaml:"-"`
+	// Denied: the user may not commit offsets for the group.
+	Denied bool `json:"-" yaml:"-"`
+	// TimedOut: no answer came; the commit may or may not have landed.
+	TimedOut bool `json:"-" yaml:"-"`
 }
 
 // Inactive reports whether a group's offsets may be changed: it is Empty,
@@ -286,7 +290,8 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 			}
 			if perr != nil {
 				msg := commitErrText(perr)
-				rows[i].Status, rows[i].Error, rows[i].Refused = "failed", &msg, ActiveRefusal(perr)
+				rows[i].Status, rows[i].Error, rows[i].Refused, rows[i].Denied = "failed", &msg, ActiveRefusal(perr), Denied(perr)
+				rows[i].TimedOut = errors.Is(perr, context.DeadlineExceeded)
 				res.Failed++
 			}
 		}
@@ -311,9 +316,21 @@ func ActiveRefusal(err error) bool {
 		errors.Is(err, kerr.RebalanceInProgress) || errors.Is(err, kerr.StaleMemberEpoch) || errors.Is(err, kerr.FencedInstanceID)
 }
 
+// Denied reports an authorization refusal.
+func Denied(err error) bool {
+	return errors.Is(err, kerr.GroupAuthorizationFailed) || errors.Is(err, kerr.TopicAuthorizationFailed) ||
+		errors.Is(err, kerr.ClusterAuthorizationFailed)
+}
+
 func commitErrText(err error) string {
 	var ke *kerr.Error
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer before the timeout: may or may not have been written"
+	case errors.Is(err, kerr.GroupAuthorizationFailed):
+		return "not authorized (GROUP_AUTHORIZATION_FAILED: the user needs READ on the group to commit, DELETE to delete)"
+	case errors.Is(err, kerr.TopicAuthorizationFailed):
+		return "not authorized (TOPIC_AUTHORIZATION_FAILED: the user needs READ on the topic)"
 	case ActiveRefusal(err):
 		return "refused by the broker: the group has active members (" + err.Error() + ")"
 	case errors.As(err, &ke):

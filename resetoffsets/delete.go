@@ -2,11 +2,15 @@ package resetoffsets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/describe"
 )
@@ -152,7 +156,7 @@ func ApplyDeleteOffsets(ctx context.Context, cl *kgo.Client, plan DeleteDoc) (De
 	for _, r := range plan.Rows {
 		set.Add(*r.Topic, *r.Partition)
 	}
-	resp, err := kadm.NewClient(cl).DeleteOffsets(ctx, plan.Rows[0].Group, set)
+	resp, err := deleteOffsets(ctx, cl, plan.Rows[0].Group, set)
 	for _, r := range plan.Rows {
 		r.Status, r.Error = "deleted", nil
 		var perr error
@@ -171,6 +175,80 @@ func ApplyDeleteOffsets(ctx context.Context, cl *kgo.Client, plan DeleteDoc) (De
 			out.Failed++
 		}
 		out.Rows = append(out.Rows, r)
+	}
+	return out, nil
+}
+
+// coordinatorErr reports the errors that mean "ask the group's coordinator
+// again".
+func coordinatorErr(err error) bool {
+	return errors.Is(err, kerr.NotCoordinator) || errors.Is(err, kerr.CoordinatorLoadInProgress) ||
+		errors.Is(err, kerr.CoordinatorNotAvailable)
+}
+
+// deleteOffsets sends OffsetDelete. kgo (v1.22) neither retries OffsetDelete
+// on coordinator errors nor forgets the stale coordinator, so on such an
+// error kgroups looks the coordinator up itself and resends there, backing
+// off, until ctx ends.
+func deleteOffsets(ctx context.Context, cl *kgo.Client, group string, set kadm.TopicsSet) (kadm.DeleteOffsetsResponses, error) {
+	resp, err := kadm.NewClient(cl).DeleteOffsets(ctx, group, set)
+	backoff := 100 * time.Millisecond
+	for err != nil && coordinatorErr(err) {
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, time.Second)
+		resp, err = deleteOffsetsAtCoordinator(ctx, cl, group, set)
+	}
+	return resp, err
+}
+
+func deleteOffsetsAtCoordinator(ctx context.Context, cl *kgo.Client, group string, set kadm.TopicsSet) (kadm.DeleteOffsetsResponses, error) {
+	find := kmsg.NewPtrFindCoordinatorRequest()
+	find.CoordinatorKey = group
+	find.CoordinatorKeys = []string{group}
+	fresp, err := find.RequestWith(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	node := fresp.NodeID
+	if len(fresp.Coordinators) > 0 {
+		c := fresp.Coordinators[0]
+		if err := kerr.ErrorForCode(c.ErrorCode); err != nil {
+			return nil, err
+		}
+		node = c.NodeID
+	} else if err := kerr.ErrorForCode(fresp.ErrorCode); err != nil {
+		return nil, err
+	}
+	req := kmsg.NewPtrOffsetDeleteRequest()
+	req.Group = group
+	for t, ps := range set {
+		rt := kmsg.NewOffsetDeleteRequestTopic()
+		rt.Topic = t
+		for p := range ps {
+			rp := kmsg.NewOffsetDeleteRequestTopicPartition()
+			rp.Partition = p
+			rt.Partitions = append(rt.Partitions, rp)
+		}
+		req.Topics = append(req.Topics, rt)
+	}
+	kresp, err := cl.Broker(int(node)).Request(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	r := kresp.(*kmsg.OffsetDeleteResponse)
+	if err := kerr.ErrorForCode(r.ErrorCode); err != nil {
+		return nil, err
+	}
+	out := kadm.DeleteOffsetsResponses{}
+	for _, t := range r.Topics {
+		out[t.Topic] = map[int32]error{}
+		for _, p := range t.Partitions {
+			out[t.Topic][p.Partition] = kerr.ErrorForCode(p.ErrorCode)
+		}
 	}
 	return out, nil
 }

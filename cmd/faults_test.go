@@ -1,0 +1,198 @@
+package cmd
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kgroups/kgroups/internal/labtest"
+)
+
+// faultLab: 3 brokers, orders (3 partitions × 10), group svc committed at 5.
+func faultLab(t *testing.T) *labtest.Lab {
+	l := labtest.New(t, kfake.NumBrokers(3))
+	l.Topic("orders", 3, 10)
+	l.Commit("svc", map[string]map[int32]int64{"orders": {0: 5, 1: 5, 2: 5}})
+	return l
+}
+
+func undoFlag(t *testing.T) []string { return []string{"--undo-file", filepath.Join(t.TempDir(), "undo.json")} }
+
+func committed(l *labtest.Lab, group string) string { return fmt.Sprint(l.Committed(group)["orders"]) }
+
+// Coordinator moved or loading: kgroups retries and succeeds, for every
+// command that talks to the coordinator.
+func TestFaultCoordinatorMovedIsRetried(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		key  kmsg.Key
+		err  *kerr.Error
+		args []string
+		want string
+	}{
+		{"describe: DescribeGroups NOT_COORDINATOR", kmsg.DescribeGroups, kerr.NotCoordinator, []string{"describe", "svc"}, "lag 15"},
+		{"describe: OffsetFetch COORDINATOR_LOAD_IN_PROGRESS", kmsg.OffsetFetch, kerr.CoordinatorLoadInProgress, []string{"describe", "svc"}, "lag 15"},
+		{"reset: OffsetCommit NOT_COORDINATOR", kmsg.OffsetCommit, kerr.NotCoordinator, []string{"reset-offsets", "svc", "--all-topics", "--to-latest", "--execute"}, "ok"},
+		{"reset: OffsetCommit COORDINATOR_LOAD_IN_PROGRESS", kmsg.OffsetCommit, kerr.CoordinatorLoadInProgress, []string{"reset-offsets", "svc", "--all-topics", "--to-latest", "--execute"}, "ok"},
+		{"delete-offsets: OffsetDelete NOT_COORDINATOR", kmsg.OffsetDelete, kerr.NotCoordinator, []string{"delete-offsets", "svc", "--topic", "orders:2", "--execute"}, "deleted"},
+		{"delete: DeleteGroups COORDINATOR_LOAD_IN_PROGRESS", kmsg.DeleteGroups, kerr.CoordinatorLoadInProgress, []string{"delete", "svc", "--execute"}, "deleted"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l := faultLab(t)
+			// OffsetDelete carries coordinator errors at the top level on a
+			// real broker; the others per group or partition.
+			h := l.Cluster.Fault(kfake.Fault{Keys: []kmsg.Key{c.key}, Group: "svc", Err: c.err, Count: 2, TopLevel: c.key == kmsg.OffsetDelete})
+			args := c.args
+			if c.args[0] == "reset-offsets" {
+				args = append(args, undoFlag(t)...)
+			}
+			code, out, stderr := run(t, l.Env(), args...)
+			if code != 0 || !strings.Contains(out, c.want) {
+				t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+			}
+			if h.Hits() == 0 {
+				t.Fatal("the fault was never hit: the test proves nothing")
+			}
+			switch c.args[0] {
+			case "reset-offsets":
+				if got := committed(l, "svc"); got != "map[0:10 1:10 2:10]" {
+					t.Fatalf("after retried commit: %s", got)
+				}
+			case "delete-offsets":
+				if got := committed(l, "svc"); got != "map[0:5 1:5]" {
+					t.Fatalf("after retried delete-offsets: %s", got)
+				}
+			case "delete":
+				if len(l.Committed("svc")) != 0 {
+					t.Fatal("group not deleted")
+				}
+			}
+		})
+	}
+}
+
+// A request that never answers: the command ends at --timeout, exit 1, with
+// a clear message; a reset writes nothing.
+func TestFaultNeverAnswers(t *testing.T) {
+	for _, c := range []struct {
+		key  kmsg.Key
+		args []string
+	}{
+		{kmsg.DescribeGroups, []string{"describe", "svc"}},
+		{kmsg.OffsetCommit, []string{"reset-offsets", "svc", "--all-topics", "--to-earliest", "--execute"}},
+		{kmsg.DeleteGroups, []string{"delete", "svc", "--execute"}},
+	} {
+		t.Run(c.key.Name(), func(t *testing.T) {
+			l := faultLab(t)
+			l.Cluster.ControlKey(int16(c.key), func(kmsg.Request) (kmsg.Response, error, bool) {
+				l.Cluster.KeepControl()
+				return nil, nil, true // swallow: no answer, ever
+			})
+			args := append(c.args, "--timeout", "2s")
+			if c.args[0] == "reset-offsets" {
+				args = append(args, undoFlag(t)...)
+			}
+			code, _, stderr := run(t, l.Env(), args...)
+			if code != ExitError || !strings.Contains(stderr, "within --timeout 2s") || strings.Contains(stderr, "goroutine") {
+				t.Fatalf("exit %d: %q", code, stderr)
+			}
+			l.Cluster.DropControl()
+		})
+	}
+}
+
+// OffsetCommit fails for one partition: exit 3, the result names exactly
+// which landed, and re-running the same plan finishes the job.
+func TestFaultPartialCommitThenRetry(t *testing.T) {
+	l := faultLab(t)
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	if code, _, stderr := run(t, l.Env(), "reset-offsets", "svc", "--all-topics", "--to-offset", "8", "--export", plan); code != 0 {
+		t.Fatalf("plan: %s", stderr)
+	}
+	h := l.Cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.OffsetCommit}, Topic: "orders", Partitions: []int32{1}, Err: kerr.UnknownTopicOrPartition, Count: -1})
+	code, out, stderr := run(t, l.Env(), append([]string{"reset-offsets", "svc", "--from-file", plan, "--execute"}, undoFlag(t)...)...)
+	if code != ExitPartial || !strings.Contains(stderr, "1 of 3 partitions failed: svc orders/1; the others were written") {
+		t.Fatalf("partial: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if !strings.Contains(out, "svc    orders          0             5           8  ok") || !strings.Contains(out, "orders          1             5           8  failed: UNKNOWN_TOPIC_OR_PARTITION") {
+		t.Fatalf("result table does not say which landed:\n%s", out)
+	}
+	if got := committed(l, "svc"); got != "map[0:8 1:5 2:8]" {
+		t.Fatalf("offsets after partial commit: %s", got)
+	}
+	h.Remove()
+	code, _, stderr = run(t, l.Env(), append([]string{"reset-offsets", "svc", "--from-file", plan, "--execute"}, undoFlag(t)...)...)
+	if code != 0 {
+		t.Fatalf("re-run: exit %d %s", code, stderr)
+	}
+	if got := committed(l, "svc"); got != "map[0:8 1:8 2:8]" {
+		t.Fatalf("offsets after re-run: %s", got)
+	}
+}
+
+// A retriable error that never clears exhausts the retries: exit 1, and
+// nothing is reported as written because nothing was.
+func TestFaultRetriesExhausted(t *testing.T) {
+	l := faultLab(t)
+	l.Cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.OffsetCommit}, Group: "svc", Err: kerr.CoordinatorLoadInProgress, Count: -1})
+	code, out, stderr := run(t, l.Env(), append([]string{"reset-offsets", "svc", "--all-topics", "--to-earliest", "--execute", "--timeout", "3s"}, undoFlag(t)...)...)
+	if code != ExitError || strings.Contains(out, " ok") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	if got := committed(l, "svc"); got != "map[0:5 1:5 2:5]" {
+		t.Fatalf("offsets changed: %s", got)
+	}
+}
+
+// A broker stops mid-command (between the state check and the commit):
+// either success via the others, or a clear failure — never a partial write
+// reported as success.
+func TestFaultBrokerStops(t *testing.T) {
+	l := faultLab(t)
+	coord := l.Cluster.CoordinatorFor("svc")
+	victim := (coord + 1) % 3
+	if err := l.Cluster.RemoveNode(victim); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, l.Env(), "describe", "svc", "-o", "json")
+	if code != 0 && code != ExitPartial {
+		t.Fatalf("describe with a broker gone: exit %d %s", code, stderr)
+	}
+	if code == 0 && !strings.Contains(out, `"total_lag": 15`) {
+		t.Fatalf("exit 0 but incomplete:\n%s", out)
+	}
+	code, out, stderr = run(t, l.Env(), append([]string{"reset-offsets", "svc", "--all-topics", "--to-latest", "--execute"}, undoFlag(t)...)...)
+	got := committed(l, "svc")
+	switch {
+	case code == 0 && got != "map[0:10 1:10 2:10]":
+		t.Fatalf("reported success but offsets are %s\n%s", got, out)
+	case code != 0 && strings.Contains(stderr, "written") && !strings.Contains(stderr, "failed"):
+		t.Fatalf("ambiguous failure: %s", stderr)
+	}
+	if code == 0 {
+		return
+	}
+	t.Logf("reset with a broker gone: exit %d: %s (offsets %s)", code, stderr, got)
+}
+
+// ListOffsets fails for one partition: that row shows the error, the others
+// are complete, exit 3.
+func TestFaultListOffsetsOnePartition(t *testing.T) {
+	l := faultLab(t)
+	l.Cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.ListOffsets}, Topic: "orders", Partitions: []int32{1}, Err: kerr.UnknownServerError, Count: -1})
+	code, out, stderr := run(t, l.Env(), "describe", "svc")
+	if code != ExitPartial || !strings.Contains(stderr, "1 partition(s) could not be read") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	for _, want := range []string{"orders          0               5              10    5", "orders          1               5               -    -",
+		"orders          2               5              10    5", "! orders/1: list offsets failed: UNKNOWN_SERVER_ERROR"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+}
