@@ -21,7 +21,9 @@ func faultLab(t *testing.T) *labtest.Lab {
 	return l
 }
 
-func undoFlag(t *testing.T) []string { return []string{"--undo-file", filepath.Join(t.TempDir(), "undo.json")} }
+func undoFlag(t *testing.T) []string {
+	return []string{"--undo-file", filepath.Join(t.TempDir(), "undo.json")}
+}
 
 func committed(l *labtest.Lab, group string) string { return fmt.Sprint(l.Committed(group)["orders"]) }
 
