@@ -240,7 +240,7 @@ func describeClassic(ctx context.Context, cl *kgo.Client, names []string, byName
 				firstErr = sh.Err
 			}
 			for _, n := range sh.Req.(*kmsg.DescribeGroupsRequest).Groups {
-				byName[n].Err = "describe failed: " + errText(sh.Err)
+				byName[n].Err = groupErr("describe", n, sh.Err)
 				answered[n] = true
 			}
 			continue
@@ -255,7 +255,7 @@ func describeClassic(ctx context.Context, cl *kgo.Client, names []string, byName
 			g.Coordinator = sh.Meta.NodeID
 			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
 				if errors.Is(err, kerr.GroupAuthorizationFailed) {
-					g.Err = notAuthorized("describe", rg.Group)
+					g.Err = groupErr("describe", rg.Group, err)
 					continue
 				}
 				if errors.Is(err, kerr.GroupIDNotFound) && g.Found {
@@ -318,7 +318,7 @@ func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byNam
 				firstErr = sh.Err
 			}
 			for _, n := range sh.Req.(*kmsg.ConsumerGroupDescribeRequest).Groups {
-				byName[n].Err = "describe failed: " + errText(sh.Err)
+				byName[n].Err = groupErr("describe", n, sh.Err)
 			}
 			continue
 		}
@@ -331,10 +331,7 @@ func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byNam
 			}
 			g.Coordinator = sh.Meta.NodeID
 			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
-				g.Err = "describe failed: " + kerrText(err)
-				if errors.Is(err, kerr.GroupAuthorizationFailed) {
-					g.Err = notAuthorized("describe", rg.Group)
-				}
+				g.Err = groupErr("describe", rg.Group, err)
 				continue
 			}
 			g.Found = true
@@ -436,10 +433,7 @@ func fetchCommitted(ctx context.Context, cl *kgo.Client, names []string, byName 
 				firstErr = r.Err
 			}
 			if g.Err == "" {
-				g.Err = "offset fetch failed: " + errText(r.Err)
-				if errors.Is(r.Err, kerr.GroupAuthorizationFailed) {
-					g.Err = notAuthorized("read the committed offsets of", n)
-				}
+				g.Err = groupErr("read the committed offsets of", n, r.Err)
 			}
 			continue
 		}
@@ -567,7 +561,14 @@ func errText(err error) string {
 	return kerrText(err)
 }
 
-// notAuthorized is the one wording for a group ACL refusal.
-func notAuthorized(action, group string) string {
-	return fmt.Sprintf("not authorized to %s group %s (GROUP_AUTHORIZATION_FAILED: the user needs DESCRIBE on it)", action, group)
+// groupErr words a group-level failure; an ACL refusal always reads
+// "not authorized to <action> group <name>", whichever path it came by.
+func groupErr(action, group string, err error) string {
+	if errors.Is(err, kerr.GroupAuthorizationFailed) {
+		return fmt.Sprintf("not authorized to %s group %s (GROUP_AUTHORIZATION_FAILED: the user needs DESCRIBE on it)", action, group)
+	}
+	if action == "describe" {
+		return "describe failed: " + errText(err)
+	}
+	return "offset fetch failed: " + errText(err)
 }
