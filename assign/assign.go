@@ -6,7 +6,10 @@
 package assign
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 )
@@ -347,4 +350,24 @@ func (a Assignment) String() string {
 		parts = append(parts, id+"="+strings.Join(tps, " "))
 	}
 	return strings.Join(parts, " | ")
+}
+
+// ParseScenario decodes a scenario document strictly: unknown fields and
+// anything after the object are errors, syntax errors name the line. name
+// prefixes messages (e.g. "--from-file s.json").
+func ParseScenario(name string, b []byte) (Scenario, error) {
+	var s Scenario
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		msg := err.Error()
+		if se, ok := err.(*json.SyntaxError); ok {
+			msg = fmt.Sprintf("line %d: %v", 1+bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n")), se)
+		}
+		return s, errorf("%s: not a scenario: %s", name, msg)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return s, errorf("%s: unexpected data after the scenario object", name)
+	}
+	return s, nil
 }

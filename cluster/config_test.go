@@ -130,3 +130,47 @@ func TestInsecureTLSWarns(t *testing.T) {
 		t.Fatal("TLS verification must be on by default")
 	}
 }
+
+// FuzzProperties: the parser never panics, and every key it accepts is
+// non-empty and traceable to a line of the input.
+func FuzzProperties(f *testing.F) {
+	for _, s := range []string{"a=b\n", "key value\\\n  continued\n", "# c\n!c\nk:v\n", "k=\\u00e9\\t\n", "=x\n", "k=\\u12\n",
+		"sasl.jaas.config=x required username=\"u\" password=\"p\";\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := NewProperties()
+		if err := ParseProperties(strings.NewReader(string(b)), "f", p); err != nil {
+			if !strings.HasPrefix(err.Error(), "f:") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, k := range p.Keys() {
+			prop, _ := p.Get(k)
+			if k == "" || !strings.HasPrefix(prop.Source, "f:") {
+				t.Fatalf("key %q from %q", k, prop.Source)
+			}
+		}
+		FromProperties(p) // must not panic whatever the values
+	})
+}
+
+// FuzzOverride: -X parsing never panics; accepted keys are trimmed and
+// non-empty.
+func FuzzOverride(f *testing.F) {
+	for _, s := range []string{"a=b", "=b", "a", " a = b ", "a==b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, kv string) {
+		p := NewProperties()
+		if err := ParseOverride(kv, p); err != nil {
+			return
+		}
+		for _, k := range p.Keys() {
+			if k == "" || strings.TrimSpace(k) != k {
+				t.Fatalf("accepted key %q from %q", k, kv)
+			}
+		}
+	})
+}

@@ -1,11 +1,8 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -173,29 +170,16 @@ func quickScenario(s *assign.Scenario, consumers, partitions int, topics []strin
 	return nil
 }
 
-// readScenario reads a scenario file strictly (unknown fields are errors).
+// readScenario reads a scenario file (assign.ParseScenario is strict).
 func readScenario(path string) (assign.Scenario, error) {
-	var s assign.Scenario
 	b, err := os.ReadFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return s, flagErrorf("--from-file %s: file not found", path)
+			return assign.Scenario{}, flagErrorf("--from-file %s: file not found", path)
 		}
-		return s, flagErrorf("--from-file %s: cannot read: %v", path, err)
+		return assign.Scenario{}, flagErrorf("--from-file %s: cannot read: %v", path, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		msg := err.Error()
-		if se, ok := err.(*json.SyntaxError); ok {
-			msg = fmt.Sprintf("line %d: %v", 1+bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n")), se)
-		}
-		return s, flagErrorf("--from-file %s: not a scenario: %s", path, msg)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return s, flagErrorf("--from-file %s: unexpected data after the scenario object", path)
-	}
-	return s, nil
+	return assign.ParseScenario("--from-file "+path, b)
 }
 
 func assignRun(ctx context.Context, o *AssignOptions) error {

@@ -97,3 +97,25 @@ func FuzzParseDuration(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTopicSpec: accepted specs have a name and sorted, unique, non-negative
+// partitions.
+func FuzzTopicSpec(f *testing.F) {
+	for _, s := range []string{"orders", "orders:1,2", "o:0-3,7", "o:", ":1", "o:3-1", "o:1,1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		topic, ps, err := ParseTopicSpec(spec)
+		if err != nil {
+			return
+		}
+		if topic == "" {
+			t.Fatalf("%q: empty topic accepted", spec)
+		}
+		for i, p := range ps {
+			if p < 0 || (i > 0 && ps[i-1] >= p) {
+				t.Fatalf("%q: partitions %v", spec, ps)
+			}
+		}
+	})
+}
