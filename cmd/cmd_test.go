@@ -3,8 +3,6 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -106,50 +104,12 @@ func TestNewCmdDescribeFlags(t *testing.T) {
 	}
 }
 
-func TestBadInputExitCodes(t *testing.T) {
-	_, env := fakeCluster(t)
-	props := filepath.Join(t.TempDir(), "bad.properties")
-	if err := os.WriteFile(props, []byte("bootstrap.servers=127.0.0.1:1\nsasl.mechansim=PLAIN\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cases := []struct {
-		name    string
-		env     map[string]string
-		args    []string
-		code    int
-		wantErr string
-	}{
-		{"unknown output", env, []string{"list", "-o", "xml"}, 2, `-o "xml" is not a format; use one of: table, wide, json, yaml`},
-		{"bad color", env, []string{"list", "--color", "sometimes"}, 2, `--color "sometimes" is not valid`},
-		{"missing brokers", map[string]string{}, []string{"list"}, 2, "no brokers given"},
-		{"bad broker", map[string]string{}, []string{"list", "-b", "localhost"}, 2, `broker "localhost" is not host:port`},
-		{"properties file missing", map[string]string{}, []string{"list", "--command-config", "/nonexistent/client.properties"}, 2, "--command-config /nonexistent/client.properties: file not found"},
-		{"misspelt property", map[string]string{}, []string{"list", "--command-config", props}, 2, `bad.properties:2: unsupported property "sasl.mechansim" (did you mean "sasl.mechanism"?)`},
-		{"bad -X", env, []string{"list", "-X", "novalue"}, 2, `-X "novalue": want key=value`},
-		{"bad protocol", env, []string{"list", "-X", "security.protocol=TLS"}, 2, `security.protocol="TLS" is not valid`},
-		{"unknown group", env, []string{"describe", "nosuch"}, 2, `group "nosuch" not found`},
-		{"bad state filter", env, []string{"list", "--state", "sleeping"}, 2, `--state "sleeping" is not a group state`},
-		{"unknown flag", env, []string{"describe", "--al"}, 2, "unknown flag: --al"},
-		{"unknown command", env, []string{"descrbe"}, 2, `unknown command "descrbe"`},
-		{"unreachable", map[string]string{"KGROUPS_BROKERS": "127.0.0.1:1"}, []string{"list", "--timeout", "2s"}, 1, "127.0.0.1:1"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			code, stdout, stderr := run(t, c.env, c.args...)
-			if code != c.code {
-				t.Fatalf("exit %d, want %d; stderr: %s", code, c.code, stderr)
-			}
-			if !strings.Contains(stderr, c.wantErr) {
-				t.Fatalf("stderr %q, want it to contain %q", stderr, c.wantErr)
-			}
-			first := strings.SplitN(stderr, "\n", 2)[0]
-			if !strings.HasPrefix(first, "kgroups: ") || strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
-				t.Fatalf("stderr is not one clear line: %q", stderr)
-			}
-			if stdout != "" {
-				t.Fatalf("stdout should be empty on error, got %q", stdout)
-			}
-		})
+// An unreachable cluster is a runtime error (exit 1), not bad input; the
+// bad-input catalogue (exit 2) is in catalogue_test.go.
+func TestUnreachableCluster(t *testing.T) {
+	code, stdout, stderr := run(t, map[string]string{"KGROUPS_BROKERS": "127.0.0.1:1"}, "list", "--timeout", "2s")
+	if code != ExitError || !strings.HasPrefix(stderr, "kgroups: ") || !strings.Contains(stderr, "127.0.0.1:1") || stdout != "" {
+		t.Fatalf("exit %d stdout %q stderr %q", code, stdout, stderr)
 	}
 }
 

@@ -1,0 +1,253 @@
+package cmd
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var updateDocs = flag.Bool("update-docs", false, "rewrite the bad-input table in docs/reliability.md")
+
+// badInput is one catalogue case: the command line (files under {dir}),
+// and what the one-line message must name.
+type badInput struct {
+	args string
+	want string
+	env  string // "" the lab cluster; "none" no brokers at all
+}
+
+// catalogue is every bad input kgroups is tested with: each exits 2, prints
+// one line naming the flag, file or line at fault, prints nothing on
+// stdout, and leaves every committed offset as it was.
+var catalogue = []badInput{
+	// connection and output, any command
+	{"list -o xml", `-o "xml" is not a format; use one of: table, wide, json, yaml`, ""},
+	{"describe svc --color sometimes", `--color "sometimes" is not valid`, ""},
+	{"list", "no brokers given", "none"},
+	{"list -b localhost", `broker "localhost" is not host:port`, "none"},
+	{"list --command-config {dir}/nonexistent.properties", "--command-config {dir}/nonexistent.properties: file not found", "none"},
+	{"list --command-config {dir}/bad.properties", `bad.properties:2: unsupported property "sasl.mechansim" (did you mean "sasl.mechanism"?)`, "none"},
+	{"list -X novalue", `-X "novalue": want key=value`, ""},
+	{"list -X security.protocol=TLS", `security.protocol="TLS" is not valid`, ""},
+	{"list -X security.protocol=SSL -X ssl.truststore.type=JKS", "ssl.truststore.type=JKS is not supported; convert to PEM", ""},
+	{"list --sasl-user ops", "SASL needs a username and password", ""},
+	{"descrbe svc", `unknown command "descrbe"`, ""},
+	// list
+	{"list --state sleeping", `--state "sleeping" is not a group state`, ""},
+	{"list --type share-ish", `--type "share-ish" is not a group type`, ""},
+	// describe
+	{"describe", "name at least one group, or use --all or --regex", ""},
+	{"describe --al", "unknown flag: --al", ""},
+	{"describe nosuch", `group "nosuch" not found`, ""},
+	{"describe svc --all", "--all describes every group", ""},
+	{"describe svc svc", `group "svc" is named twice`, ""},
+	{"describe --regex (", `--regex "("`, ""},
+	{"describe svc --isolation dirty", `--isolation "dirty" is not valid`, ""},
+	{"describe svc --members --state", "none of the others can be", ""},
+	{"describe svc --count 3", "--count 3 only goes with --watch", ""},
+	{"describe svc --watch=10ms", "--watch 10ms: refresh at most every 100ms", ""},
+	// reset-offsets
+	{"reset-offsets svc --all-topics --to-earliest --to-latest", "give one target, not --to-earliest and --to-latest", ""},
+	{"reset-offsets svc --all-topics", "give one target: --to-earliest", ""},
+	{"reset-offsets svc --all-topics --to-offset -5", `--to-offset "-5": want an offset >= 0`, ""},
+	{"reset-offsets svc --all-topics --to-offset abc", `--to-offset "abc"`, ""},
+	{"reset-offsets svc --all-topics --shift-by 0", `--shift-by "0": want a non-zero whole number`, ""},
+	{"reset-offsets svc --all-topics --shift-by 1.5", `--shift-by "1.5"`, ""},
+	{"reset-offsets svc --all-topics --to-datetime yesterday", `--to-datetime "yesterday": use yyyy-MM-ddTHH:mm:ss`, ""},
+	{"reset-offsets svc --all-topics --to-datetime 2026-11-21", `--to-datetime "2026-11-21"`, ""},
+	{"reset-offsets svc --all-topics --to-datetime 2026-13-01T00:00:00.000", `--to-datetime "2026-13-01T00:00:00.000"`, ""},
+	{"reset-offsets svc --all-topics --to-datetime 12345678901", "--to-datetime 12345678901: a unix timestamp must have up to 10 digits", ""},
+	{"reset-offsets svc --all-topics --by-duration P1Y", "--by-duration \"P1Y\": use ISO-8601 PnDTnHnMnS with days, hours, minutes and seconds only", ""},
+	{"reset-offsets svc --all-topics --by-duration P2W", "years, months and weeks are not durations", ""},
+	{"reset-offsets svc --all-topics --by-duration -90m", `--by-duration "-90m" must be longer than zero`, ""},
+	{"reset-offsets svc --from-file {dir}/two.csv", "two.csv:1: 2 columns; want topic,partition,offset", ""},
+	{"reset-offsets svc --from-file {dir}/five.csv", "five.csv:1: 5 columns", ""},
+	{"reset-offsets svc --from-file {dir}/mixed.csv", "mixed.csv:2: 4 columns, but line 1 has 3", ""},
+	{"reset-offsets svc --from-file {dir}/badpart.csv", `badpart.csv:1: partition "zero" is not a number >= 0`, ""},
+	{"reset-offsets svc --from-file {dir}/negoffset.csv", `negoffset.csv:1: offset "-3" is not a number >= 0`, ""},
+	{"reset-offsets svc --from-file {dir}/dup.csv", "dup.csv:2: orders/0 is already on line 1", ""},
+	{"reset-offsets svc --from-file {dir}/nopart.csv", "nopart.csv:1: partition 9 of orders does not exist (it has 3: 0-2)", ""},
+	{"reset-offsets svc --from-file {dir}/missing.csv", "missing.csv: file not found", ""},
+	{"reset-offsets svc --from-file {dir}/empty.csv", "empty.csv: the file is empty", ""},
+	{"reset-offsets svc --from-file {dir}/other.json", `other.json: row 1 is for group "other", which is not being reset`, ""},
+	{"reset-offsets svc --from-file {dir}/notplan.json", `notplan.json: "kind" is "", want "kgroups-reset-plan"`, ""},
+	{"reset-offsets svc other --from-file {dir}/three.csv", "three.csv:1: a 3-column file (topic,partition,offset) needs exactly one group", ""},
+	{"reset-offsets svc --topic orders:9 --to-earliest", "partition 9 of orders does not exist", ""},
+	{"reset-offsets svc --topic nope --to-earliest", "--topic nope: topic does not exist", ""},
+	{"reset-offsets svc --topic orders: --to-earliest", `--topic "orders:": no partitions after ':'`, ""},
+	{"reset-offsets svc --topic :1 --to-earliest", `--topic ":1": empty topic name`, ""},
+	{"reset-offsets svc --topic orders:x --to-earliest", `--topic "orders:x": "x" is not a partition number`, ""},
+	{"reset-offsets svc --all-topics --topic orders --to-earliest", "--all-topics and --topic exclude each other", ""},
+	{"reset-offsets svc --to-earliest", "choose the partitions: --topic TOPIC[:P,...] (repeatable) or --all-topics", ""},
+	{"reset-offsets svc svc --all-topics --to-earliest", `group "svc" is named twice`, ""},
+	{"reset-offsets --all-topics --to-earliest", "name the groups to reset, or use --all-groups or --regex", ""},
+	{"reset-offsets svc --all-groups --all-topics --to-earliest", "only one of them", ""},
+	{"reset-offsets --regex ( --all-topics --to-earliest", `--regex "("`, ""},
+	{"reset-offsets svc --all-topics --to-earliest --execute --dry-run", "--dry-run and --execute exclude each other", ""},
+	{"reset-offsets svc --all-topics --to-earliest --export {dir}/plan.txt", "--export {dir}/plan.txt: use a .csv", ""},
+	{"reset-offsets svc --all-topics --to-earliest --force", "--force only matters with --execute", ""},
+	{"reset-offsets svc --all-topics --to-earliest --undo-file {dir}/u.json", "--undo-file only matters with --execute", ""},
+	{"reset-offsets svc --to-group svc", "--to-group svc is also a group being reset", ""},
+	{"reset-offsets svc --to-group nobody", "--to-group nobody: that group has no committed offsets to copy", ""},
+	{"reset-offsets svc --topic orders:2 --allow-new-partitions --shift-by 1 --to-group other", "give one target, not --shift-by and --to-group", ""},
+	{"reset-offsets other --topic orders --allow-new-partitions --shift-by 1", "--shift-by needs a committed offset to shift, and other has none on orders/1", ""},
+	{"reset-offsets brand-new --all-topics --to-earliest", "nothing to reset", ""},
+	{"reset-offsets live --all-topics --to-earliest --execute --undo-file {dir}/u.json", "live is Stable with 1 member(s): live-1@", ""},
+	// delete, delete-offsets
+	{"delete", "requires at least 1 arg", ""},
+	{"delete svc svc", `group "svc" is named twice`, ""},
+	{"delete nosuch --execute", `group "nosuch" not found`, ""},
+	{"delete svc --execute --dry-run", "--dry-run and --execute exclude each other", ""},
+	{"delete-offsets svc", "choose the offsets to delete: --topic", ""},
+	{"delete-offsets svc other --topic orders", "accepts 1 arg(s), received 2", ""},
+	{"delete-offsets live --topic nope", "--topic nope: group live has no committed offsets on it", ""},
+	{"delete-offsets svc --topic orders:9", "partition 9 of orders does not exist", ""},
+	{"delete-offsets nosuch --topic orders", `group "nosuch" not found`, ""},
+	// status
+	{"status", "name at least one group, or use --all or --regex", ""},
+	{"status svc --samples 1", "--samples 1: want at least 2", ""},
+	{"status svc --window soon", `--window "soon": want a positive duration`, ""},
+	{"status svc --fail-on ok", `--fail-on "ok" is not valid; use warn or err`, ""},
+	{"status svc --allowed-lag -1", "--allowed-lag -1: want 0 or more", ""},
+	{"status nosuch --window 100ms --samples 2", `group "nosuch" not found`, ""},
+	// assign
+	{"assign", "give the group: --consumers N", "none"},
+	{"assign --consumers 3", "give the partitions: --partitions P or --topic NAME:P", "none"},
+	{"assign --consumers 0 --partitions 3", "--consumers 0: want at least 1", "none"},
+	{"assign --consumers 3 --partitions 0", "--partitions 0: want 1 to 10000000", "none"},
+	{"assign --consumers 3 --topic orders", `--topic "orders": want NAME:PARTITIONS`, "none"},
+	{"assign --consumers 3 --topic a:1 --topic a:2", "--topic a is given twice", "none"},
+	{"assign --consumers 3 --partitions 3 --topic a:1", "--partitions names one topic", "none"},
+	{"assign --consumers 3 --partitions 3 --assignor fair", `assignor "fair" is not known`, "none"},
+	{"assign --consumers 3 --partitions 3 --client java8", `client "java8" is not known`, "none"},
+	{"assign --consumers 3 --partitions 3 --assignor sticky --client librdkafka", "librdkafka has no eager sticky", "none"},
+	{"assign --consumers 3 --partitions 3 --compare range,fair", `"fair" is not an assignor`, "none"},
+	{"assign --consumers 3 --partitions 3 --compare roundrobin --join 1", "--compare shows assignments side by side", "none"},
+	{"assign --consumers 3 --partitions 3 --join -1", "--join -1: want 0 or more", "none"},
+	{"assign --consumers 3 --partitions 3 --leave c09", "--leave c09: no such member (members: c01, c02, c03)", "none"},
+	{"assign --consumers 3 --partitions 3 --from-group g", "exclude each other", "none"},
+	{"assign --from-file {dir}/missing.json", "missing.json: file not found", "none"},
+	{"assign --from-file {dir}/scenario-extra.json", `unknown field "colour"`, "none"},
+	{"assign --from-file {dir}/scenario-broken.json", "scenario-broken.json: not a scenario: line 3", "none"},
+	{"assign --from-file {dir}/scenario-trailing.json", "unexpected data after the scenario object", "none"},
+	{"assign --from-file {dir}/scenario-dup.json", `member "a" appears twice`, "none"},
+	{"assign --from-group nosuch", "--from-group nosuch: group not found", ""},
+	{"assign --assignor uniform --from-file {dir}/scenario-hetero.json", "heterogeneous builder", "none"},
+	// explain
+	{"explain sesion.timeout.ms", "did you mean session.timeout.ms?", "none"},
+	{"explain --client java9", `--client "java9" is not valid; use one of: java, librdkafka, franz-go, kafka-python`, "none"},
+	{"explain --record-latency fast", `--record-latency "fast": want a positive duration`, "none"},
+	{"explain --consumers 0", "--consumers 0: want at least 1", "none"},
+	{"explain --produce-rate -5", "--produce-rate -5: want records per second > 0", "none"},
+	{"explain --set novalue", `--set "novalue": want key=value`, "none"},
+	{"explain --config {dir}/nonexistent.properties", "--config {dir}/nonexistent.properties: file not found", "none"},
+	{"explain --config {dir}/consumer-bad.properties --record-latency 1s", `consumer-bad.properties:2: max.poll.records="lots" is not a positive whole number`, "none"},
+	{"explain --partitions 3 --topic t", "--partitions and --topic exclude each other", "none"},
+	{"explain --fail-on sometimes", `--fail-on "sometimes" is not valid`, "none"},
+	{"explain session.timeout.ms --consumers 3", "explain KEY documents one setting", "none"},
+	{"explain --group nosuch --sample-interval 10ms", "--group nosuch: group not found", ""},
+}
+
+var catalogueFiles = map[string]string{
+	"bad.properties":          "bootstrap.servers=127.0.0.1:1\nsasl.mechansim=PLAIN\n",
+	"consumer-bad.properties": "session.timeout.ms=45000\nmax.poll.records=lots\n",
+	"two.csv":                 "orders,0\n",
+	"five.csv":                "a,b,orders,0,1\n",
+	"mixed.csv":               "orders,0,1\nsvc,orders,1,2\n",
+	"badpart.csv":             "orders,zero,1\n",
+	"negoffset.csv":           "orders,0,-3\n",
+	"dup.csv":                 "orders,0,1\norders,0,2\n",
+	"nopart.csv":              "orders,9,1\n",
+	"three.csv":               "orders,0,1\n",
+	"empty.csv":               "",
+	"other.json":              `{"schema_version":1,"kind":"kgroups-reset-plan","target":"--to-earliest","rows":[{"group":"other","topic":"orders","partition":0,"new_offset":0}]}`,
+	"notplan.json":            `{"hello": "world"}`,
+	"scenario-extra.json":     `{"assignor":"range","topics":{"t":1},"members":[{"id":"a","subscription":["t"],"colour":"red"}]}`,
+	"scenario-broken.json":    "{\n\"assignor\": \"range\",\n\"topics\": x\n}",
+	"scenario-trailing.json":  `{"assignor":"range","topics":{"t":1},"members":[{"id":"a","subscription":["t"]}]}}`,
+	"scenario-dup.json":       `{"assignor":"range","topics":{"t":1},"members":[{"id":"a","subscription":["t"]},{"id":"a","subscription":["t"]}]}`,
+	"scenario-hetero.json":    `{"assignor":"uniform","topics":{"t":1,"u":1},"members":[{"id":"a","subscription":["t"]},{"id":"b","subscription":["u"]}]}`,
+}
+
+func TestBadInputCatalogue(t *testing.T) {
+	if len(catalogue) < 40 {
+		t.Fatalf("the catalogue shrank to %d cases", len(catalogue))
+	}
+	l, env := resetLab(t)
+	dir := t.TempDir()
+	for name, content := range catalogueFiles {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := committedAll(l)
+	for _, c := range catalogue {
+		t.Run(c.args, func(t *testing.T) {
+			e := env
+			if c.env == "none" {
+				e = map[string]string{}
+			}
+			args := strings.Fields(strings.ReplaceAll(c.args, "{dir}", dir))
+			want := strings.ReplaceAll(c.want, "{dir}", dir)
+			code, stdout, stderr := run(t, e, args...)
+			if code != ExitUsage {
+				t.Fatalf("exit %d, want 2\nstderr: %s", code, stderr)
+			}
+			if !strings.HasPrefix(stderr, "kgroups: ") || !strings.Contains(stderr, want) {
+				t.Fatalf("stderr %q\nwant a line containing %q", stderr, want)
+			}
+			if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+				t.Fatalf("stack trace: %s", stderr)
+			}
+			if stdout != "" {
+				t.Fatalf("stdout should be empty, got %q", stdout)
+			}
+			if after := committedAll(l); after != before {
+				t.Fatalf("offsets changed:\n before %s\n after  %s", before, after)
+			}
+		})
+	}
+}
+
+// catalogueTable renders the catalogue as the markdown table in
+// docs/reliability.md.
+func catalogueTable() string {
+	var b strings.Builder
+	b.WriteString("| command line | kgroups says (exit 2, nothing changed) |\n|---|---|\n")
+	for _, c := range catalogue {
+		args := strings.ReplaceAll(c.args, "{dir}/", "")
+		want := strings.ReplaceAll(c.want, "{dir}/", "")
+		fmt.Fprintf(&b, "| `kgroups %s` | %s |\n", strings.ReplaceAll(args, "|", `\|`), strings.ReplaceAll(want, "|", `\|`))
+	}
+	return b.String()
+}
+
+const catalogueStart, catalogueEnd = "<!-- bad-input catalogue: start -->\n", "<!-- bad-input catalogue: end -->"
+
+// TestCatalogueDocumented keeps docs/reliability.md's table equal to the
+// catalogue; go test ./cmd -run CatalogueDocumented -update-docs rewrites it.
+func TestCatalogueDocumented(t *testing.T) {
+	path := filepath.Join("..", "docs", "reliability.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	i, j := strings.Index(doc, catalogueStart), strings.Index(doc, catalogueEnd)
+	if i < 0 || j < i {
+		t.Fatalf("%s has no catalogue markers", path)
+	}
+	want := doc[:i+len(catalogueStart)] + catalogueTable() + doc[j:]
+	if *updateDocs {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if want != doc {
+		t.Fatal("docs/reliability.md's bad-input table is stale: go test ./cmd -run CatalogueDocumented -update-docs")
+	}
+}
