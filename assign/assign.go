@@ -12,6 +12,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/kgroups/kgroups/describe"
 )
 
 // Assignor names.
@@ -173,16 +175,7 @@ func (a Assignment) normalize(members []Member) {
 func javaOrder(ms []Member) []Member {
 	out := append([]Member(nil), ms...)
 	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		switch {
-		case a.InstanceID != nil && b.InstanceID != nil:
-			return *a.InstanceID < *b.InstanceID
-		case a.InstanceID != nil:
-			return true
-		case b.InstanceID != nil:
-			return false
-		}
-		return a.ID < b.ID
+		return describe.StaticFirst(out[i].InstanceID, out[i].ID, out[j].InstanceID, out[j].ID)
 	})
 	return out
 }

@@ -6,13 +6,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
@@ -220,44 +218,6 @@ func TestFetchFiltersByStateTypeTopicAndRegex(t *testing.T) {
 	}
 }
 
-// counter counts requests per API key on a kfake cluster.
-type counter struct {
-	mu      sync.Mutex
-	n       map[int16]int
-	stopped bool
-}
-
-func countRequests(c *kfake.Cluster) *counter {
-	ct := &counter{n: map[int16]int{}}
-	c.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
-		ct.mu.Lock()
-		if !ct.stopped {
-			ct.n[req.Key()]++
-		}
-		ct.mu.Unlock()
-		return nil, nil, false
-	})
-	return ct
-}
-
-func (ct *counter) snapshot() map[string]int {
-	ct.mu.Lock()
-	defer ct.mu.Unlock()
-	out := map[string]int{}
-	for k, v := range ct.n {
-		out[kmsg.NameForKey(k)] = v
-	}
-	return out
-}
-
-// stop makes the counter ignore later requests (kfake keeps control
-// functions that do not handle a request).
-func (ct *counter) stop() {
-	ct.mu.Lock()
-	ct.stopped = true
-	ct.mu.Unlock()
-}
-
 // seedGroups creates n commit-only groups over topics spread on 3 brokers.
 func seedGroups(l *lab, n, partitions int) {
 	l.T.Helper()
@@ -287,7 +247,7 @@ func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer cl.Close()
-		ct := countRequests(l.Cluster)
+		ct := labtest.CountRequests(l.Cluster)
 		snap, err := describe.Fetch(l.Ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
 		if err != nil {
 			t.Fatal(err)
@@ -295,8 +255,7 @@ func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
 		if len(snap.Groups) != n {
 			t.Fatalf("described %d groups, want %d", len(snap.Groups), n)
 		}
-		got := ct.snapshot()
-		ct.stop()
+		got := ct.Stop()
 		t.Logf("%d groups: %v", n, got)
 		return got
 	}

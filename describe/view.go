@@ -326,15 +326,21 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 // memberLess orders members as Kafka does: static members (instance id)
 // first by instance id, then dynamic members by member id.
 func memberLess(a, b MemberView) bool {
+	return StaticFirst(a.InstanceID, a.MemberID, b.InstanceID, b.MemberID)
+}
+
+// StaticFirst is Kafka's (and the Java client's) member order: members with
+// an instance id first, by instance id; then the others by member id.
+func StaticFirst(aInstance *string, aID string, bInstance *string, bID string) bool {
 	switch {
-	case a.InstanceID != nil && b.InstanceID != nil:
-		return *a.InstanceID < *b.InstanceID
-	case a.InstanceID != nil:
+	case aInstance != nil && bInstance != nil:
+		return *aInstance < *bInstance
+	case aInstance != nil:
 		return true
-	case b.InstanceID != nil:
+	case bInstance != nil:
 		return false
 	}
-	return a.MemberID < b.MemberID
+	return aID < bID
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,7 +13,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kgroups/kgroups/cluster"
-	"github.com/kgroups/kgroups/cmd"
 )
 
 // needTool finds a third-party client. In CI (CI=true) a missing client is
@@ -59,23 +57,12 @@ type describedGroup struct {
 // describeJSON runs `kgroups describe GROUP -o json` in-process.
 func describeJSON(t *testing.T, brokers []string, group string) describedGroup {
 	t.Helper()
-	io, _, out, errOut := cmd.Test()
-	getenv := func(k string) string {
-		if k == "KGROUPS_BROKERS" {
-			return strings.Join(brokers, ",")
-		}
-		return ""
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if code := cmd.ExecuteWith(ctx, io, []string{"describe", group, "-o", "json"}, getenv, cmd.BuildInfo{}); code != 0 {
-		t.Fatalf("describe exit %d: %s", code, errOut)
-	}
 	var doc struct {
 		Groups []describedGroup `json:"groups"`
 	}
-	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || len(doc.Groups) != 1 {
-		t.Fatalf("bad JSON (%v): %s", err, out)
+	kgroupsJSON(t, brokers, &doc, "describe", group)
+	if len(doc.Groups) != 1 {
+		t.Fatalf("describe %s: %d groups", group, len(doc.Groups))
 	}
 	return doc.Groups[0]
 }

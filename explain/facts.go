@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/numfmt"
 )
 
 // Setting is one key=value the user gave, with where it came from.
@@ -181,18 +182,11 @@ func fmtDur(d time.Duration) string {
 // fmtNum prints 1234567.5 as "1,234,567.5" and whole numbers without decimals.
 func fmtNum(v float64) string {
 	whole := int64(v)
-	s := strconv.FormatInt(whole, 10)
-	var b strings.Builder
-	for i, ch := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			b.WriteByte(',')
-		}
-		b.WriteRune(ch)
-	}
+	out := numfmt.Thousands(whole)
 	if frac := v - float64(whole); frac > 0.05 || frac < -0.05 {
-		return b.String() + strings.TrimPrefix(strconv.FormatFloat(frac, 'f', 1, 64), "0")
+		return out + strings.TrimPrefix(strconv.FormatFloat(frac, 'f', 1, 64), "0")
 	}
-	return b.String()
+	return out
 }
 
 func sortedSetKeys(m map[string]Setting) []string {

@@ -2,13 +2,11 @@ package health_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
@@ -119,32 +117,6 @@ func TestTimeLagFromRecords(t *testing.T) {
 	}
 }
 
-type counter struct {
-	mu      sync.Mutex
-	n       map[string]int
-	stopped bool
-}
-
-func count(c *kfake.Cluster) *counter {
-	ct := &counter{n: map[string]int{}}
-	c.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
-		ct.mu.Lock()
-		if !ct.stopped {
-			ct.n[kmsg.NameForKey(req.Key())]++
-		}
-		ct.mu.Unlock()
-		return nil, nil, false
-	})
-	return ct
-}
-
-func (ct *counter) stop() map[string]int {
-	ct.mu.Lock()
-	defer ct.mu.Unlock()
-	ct.stopped = true
-	return ct.n
-}
-
 // A status of 200 groups costs the same requests as one of 10.
 func TestStatusRequestsIndependentOfGroupCount(t *testing.T) {
 	l := labtest.New(t, kfake.NumBrokers(3))
@@ -160,12 +132,12 @@ func TestStatusRequestsIndependentOfGroupCount(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer cl.Close()
-		ct := count(l.Cluster)
+		ct := labtest.CountRequests(l.Cluster)
 		samples, err := health.TakeSamples(l.Ctx, cl, describe.Selection{All: true}, 3, time.Millisecond, time.Now, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := ct.stop()
+		got := ct.Stop()
 		if doc := health.EvaluateSamples(samples, 0); len(doc.Groups) != n {
 			t.Fatalf("%d groups judged, want %d", len(doc.Groups), n)
 		}

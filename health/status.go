@@ -3,10 +3,10 @@ package health
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/numfmt"
 )
 
 // Sample is one look at the selected groups.
@@ -235,22 +235,7 @@ func roundDur(d time.Duration) string {
 	return d.Round(time.Millisecond).String()
 }
 
-func thousands(v int64) string {
-	s := fmt.Sprint(v)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, ch := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(ch)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func thousands(v int64) string { return numfmt.Thousands(v) }
 
 // AddTimeLag sets each partition's time lag from record times, falling back
 // to the log ends sampled over the window (interpolated or extrapolated).

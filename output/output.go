@@ -13,6 +13,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kgroups/kgroups/internal/numfmt"
 )
 
 // Format is an -o value.
@@ -240,21 +242,4 @@ func shortID(id string) string {
 }
 
 // Thousands formats 1234567 as "1,234,567" for prose lines.
-func Thousands(v int64) string {
-	s := strconv.FormatInt(v, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func Thousands(v int64) string { return numfmt.Thousands(v) }

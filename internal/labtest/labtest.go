@@ -5,12 +5,14 @@ package labtest
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
 )
@@ -130,4 +132,34 @@ func (l *Lab) Committed(group string) map[string]map[int32]int64 {
 		}
 	}
 	return out
+}
+
+// Counter counts the requests a kfake cluster receives, by API name.
+type Counter struct {
+	mu      sync.Mutex
+	n       map[string]int
+	stopped bool
+}
+
+// CountRequests starts counting every request the cluster handles. kfake
+// keeps control functions that do not answer, so Stop ends the count.
+func CountRequests(c *kfake.Cluster) *Counter {
+	ct := &Counter{n: map[string]int{}}
+	c.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
+		ct.mu.Lock()
+		if !ct.stopped {
+			ct.n[kmsg.NameForKey(req.Key())]++
+		}
+		ct.mu.Unlock()
+		return nil, nil, false
+	})
+	return ct
+}
+
+// Stop ends counting and returns the counts.
+func (ct *Counter) Stop() map[string]int {
+	ct.mu.Lock()
+	defer ct.mu.Unlock()
+	ct.stopped = true
+	return ct.n
 }
