@@ -15,7 +15,7 @@ import (
 // topics. It also returns the assignment as it is now and the group's
 // assignor.
 func FromGroup(ctx context.Context, cl *kgo.Client, group string) (Scenario, Assignment, string, error) {
-	snap, err := describe.Fetch(ctx, cl, describe.Selection{Groups: []string{group}, Members: true})
+	snap, err := describe.Fetch(ctx, cl, describe.Selection{Groups: []string{group}, Members: true, Offsets: true})
 	if err != nil {
 		return Scenario{}, nil, "", err
 	}
@@ -37,10 +37,16 @@ func FromGroup(ctx context.Context, cl *kgo.Client, group string) (Scenario, Ass
 		}
 	}
 	sort.Strings(topics)
-	// Partition counts come with the log offsets describe reads.
-	counts, err := describe.Fetch(ctx, cl, describe.Selection{Groups: []string{group}, Offsets: true, ExtraTopics: topics})
-	if err != nil {
-		return Scenario{}, nil, "", err
+	// Partition counts come with the log offsets describe read; a second
+	// look is needed only for subscribed topics nobody is assigned.
+	counts := snap
+	for _, t := range topics {
+		if counts.Topics[t] == nil {
+			if counts, err = describe.Fetch(ctx, cl, describe.Selection{Groups: []string{group}, Offsets: true, ExtraTopics: topics}); err != nil {
+				return Scenario{}, nil, "", err
+			}
+			break
+		}
 	}
 	s := Scenario{Topics: map[string]int32{}}
 	for _, t := range topics {
