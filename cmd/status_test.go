@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -93,5 +94,27 @@ func TestDescribeTimeLagColumn(t *testing.T) {
 	code, out, _ = run(t, l.Env(), "describe", "svc", "--time-lag", "-o", "json")
 	if code != 0 || !strings.Contains(out, `"time_lag_method": "record"`) {
 		t.Fatalf("json:\n%s", out)
+	}
+}
+
+// On a terminal, --watch redraws in place (clear screen before each
+// refresh) and NO_COLOR keeps it free of colour codes otherwise.
+func TestDescribeWatchRedrawsOnTTY(t *testing.T) {
+	l := labtest.New(t)
+	l.Topic("orders", 1, 5)
+	l.Commit("svc", map[string]map[int32]int64{"orders": {0: 2}})
+	io, _, out, errOut := Test()
+	io.SetStdoutTTY(true)
+	env := l.Env()
+	env["NO_COLOR"] = "1"
+	code := ExecuteWith(context.Background(), io, []string{"describe", "svc", "--watch=100ms", "--count", "2"}, func(k string) string { return env[k] }, BuildInfo{})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(out.String(), "\x1b[H\x1b[2J"); n != 2 {
+		t.Fatalf("%d redraws, want 2:\n%q", n, out.String())
+	}
+	if strings.Contains(strings.ReplaceAll(out.String(), "\x1b[H\x1b[2J", ""), "\x1b[") {
+		t.Fatalf("colour codes with NO_COLOR:\n%q", out.String())
 	}
 }
