@@ -80,6 +80,7 @@ var catalogue = []badInput{
 	{"reset-offsets svc --topic orders: --to-earliest", `--topic "orders:": no partitions after ':'`, ""},
 	{"reset-offsets svc --topic :1 --to-earliest", `--topic ":1": empty topic name`, ""},
 	{"reset-offsets svc --topic orders:x --to-earliest", `--topic "orders:x": "x" is not a partition number`, ""},
+	{"reset-offsets svc --topic or$ders --to-earliest", `--topic "or$ders": "or$ders" is not a Kafka topic name`, ""},
 	{"reset-offsets svc --all-topics --topic orders --to-earliest", "--all-topics and --topic exclude each other", ""},
 	{"reset-offsets svc --to-earliest", "choose the partitions: --topic TOPIC[:P,...] (repeatable) or --all-topics", ""},
 	{"reset-offsets svc svc --all-topics --to-earliest", `group "svc" is named twice`, ""},

@@ -131,6 +131,9 @@ func parseCSVPlan(name string, b []byte) (*PlanFile, error) {
 		if r.Topic == "" {
 			return nil, inputErrorf("%s:%d: empty topic", name, line)
 		}
+		if err := checkTopic(r.Topic); err != nil {
+			return nil, inputErrorf("%s:%d: %v", name, line, err)
+		}
 		p, err := strconv.ParseInt(fields[1], 10, 32)
 		if err != nil || p < 0 {
 			return nil, inputErrorf("%s:%d: partition %q is not a number >= 0", name, line, fields[1])
@@ -181,6 +184,8 @@ func parseJSONPlan(name string, b []byte) (*PlanFile, error) {
 			return nil, inputErrorf("%s: empty group", at)
 		case r.Topic == "":
 			return nil, inputErrorf("%s: empty topic", at)
+		case checkTopic(r.Topic) != nil:
+			return nil, inputErrorf("%s: %v", at, checkTopic(r.Topic))
 		case r.Partition < 0:
 			return nil, inputErrorf("%s: partition %d is negative", at, r.Partition)
 		case r.NewOffset < 0:

@@ -172,12 +172,26 @@ type Scope struct {
 	AllowNewPartitions bool // also partitions the group never committed
 }
 
+var legalTopic = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,249}$`)
+
+// checkTopic applies Kafka's topic name rule: 1 to 249 ASCII letters,
+// digits, '.', '_' or '-' (and not "." or "..").
+func checkTopic(name string) error {
+	if !legalTopic.MatchString(name) || name == "." || name == ".." {
+		return fmt.Errorf("%q is not a Kafka topic name (1-249 of a-z A-Z 0-9 . _ -)", name)
+	}
+	return nil
+}
+
 // ParseTopicSpec parses "t" or "t:0,1,3-5".
 func ParseTopicSpec(spec string) (string, []int32, error) {
 	topic, parts, hasParts := strings.Cut(spec, ":")
 	topic = strings.TrimSpace(topic)
 	if topic == "" {
 		return "", nil, fmt.Errorf("--topic %q: empty topic name (use --topic TOPIC or --topic TOPIC:0,1,2)", spec)
+	}
+	if err := checkTopic(topic); err != nil {
+		return "", nil, fmt.Errorf("--topic %q: %v", spec, err)
 	}
 	if !hasParts {
 		return topic, nil, nil
