@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +110,30 @@ func TestAssignPredictsFranzGo(t *testing.T) {
 			}
 			waitMembers(t, brokers, group, 3, 7)
 			predictionMatches(t, brokers, group, c.name, "franz-go")
+		})
+	}
+}
+
+// kafka-python implements Java's range and roundrobin: the java flavour
+// must predict its groups exactly.
+func TestAssignPredictsKafkaPython(t *testing.T) {
+	py := needTool(t, "/usr/bin/python3")
+	if err := exec.Command(py, "-c", "import kafka").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("python3-kafka is not importable by %s: %v", py, err)
+		}
+		t.Skipf("python3-kafka not installed: %v", err)
+	}
+	for _, assignor := range []string{"range", "roundrobin"} {
+		t.Run(assignor, func(t *testing.T) {
+			brokers, prefix := testCluster(t, t.Cleanup)
+			group, topic := prefix+"py-"+assignor, prefix+"orders"
+			setupTopic(t, brokers, topic, 7)
+			for i := 0; i < 3; i++ {
+				startClient(t, py, "testdata/clients/python_member.py", strings.Join(brokers, ","), group, topic, fmt.Sprintf("py-%d", i), assignor)
+			}
+			waitMembers(t, brokers, group, 3, 7)
+			predictionMatches(t, brokers, group, assignor, "java")
 		})
 	}
 }
