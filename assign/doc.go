@@ -106,7 +106,7 @@ func Notes(s Scenario) []string {
 	var out []string
 	switch {
 	case s.Assignor == Uniform:
-		out = append(out, "uniform: Kafka orders topics by a HashSet of topic ids and members by a HashMap; kgroups uses names (topics) and member ids, so multi-topic results may differ from the broker's; Kafka 4.1+ (KAFKA-18688) lets any member keep the extra partition")
+		out = append(out, "uniform: Kafka orders topics by topic ids (a HashSet, or signed id order for different subscriptions) and members by a HashMap; kgroups uses topic names and member ids, so multi-topic results may differ from the broker's; Kafka 4.1+ (KAFKA-18688) lets any member keep the extra partition")
 	case s.Client == Librdkafka && s.Assignor == CooperativeSticky:
 		out = append(out, "librdkafka cooperative-sticky is modelled with the general sticky algorithm and librdkafka's cooperative adjustment: exact for fresh groups and stable groups; with uneven prior ownership librdkafka may move different partitions (it moves partition 0 first where Java keeps the lowest)")
 	case s.Client == FranzGo && (s.Assignor == Sticky || s.Assignor == CooperativeSticky):

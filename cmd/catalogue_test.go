@@ -136,7 +136,7 @@ var catalogue = []badInput{
 	{"assign --from-file {dir}/scenario-trailing.json", "unexpected data after the scenario object", "none"},
 	{"assign --from-file {dir}/scenario-dup.json", `member "a" appears twice`, "none"},
 	{"assign --from-group nosuch", "--from-group nosuch: group not found", ""},
-	{"assign --assignor uniform --from-file {dir}/scenario-hetero.json", "heterogeneous builder", "none"},
+	{"assign --from-file {dir}/scenario-negative.json", `member "a" owns t/-1: partitions are >= 0`, "none"},
 	// explain
 	{"explain sesion.timeout.ms", "did you mean session.timeout.ms?", "none"},
 	{"explain --client java9", `--client "java9" is not valid; use one of: java, librdkafka, franz-go, kafka-python`, "none"},
@@ -170,7 +170,7 @@ var catalogueFiles = map[string]string{
 	"scenario-broken.json":    "{\n\"assignor\": \"range\",\n\"topics\": x\n}",
 	"scenario-trailing.json":  `{"assignor":"range","topics":{"t":1},"members":[{"id":"a","subscription":["t"]}]}}`,
 	"scenario-dup.json":       `{"assignor":"range","topics":{"t":1},"members":[{"id":"a","subscription":["t"]},{"id":"a","subscription":["t"]}]}`,
-	"scenario-hetero.json":    `{"assignor":"uniform","topics":{"t":1,"u":1},"members":[{"id":"a","subscription":["t"]},{"id":"b","subscription":["u"]}]}`,
+	"scenario-negative.json":  `{"assignor":"sticky","topics":{"t":1},"members":[{"id":"a","subscription":["t"],"owned":{"t":[-1]}}]}`,
 }
 
 func TestBadInputCatalogue(t *testing.T) {
