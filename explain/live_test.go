@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
@@ -175,5 +176,19 @@ func TestLiveHealthyGroupHasNoLiveFindings(t *testing.T) {
 	}
 	if _, err := explain.FetchLive(l.Ctx, l.Cl, "nosuch", time.Millisecond); err == nil || !strings.Contains(err.Error(), "--group nosuch: group not found") {
 		t.Fatalf("unknown group: %v", err)
+	}
+}
+
+// With no assignors given, the live group's cooperative protocol is used:
+// no eager warning; an explicit eager setting still warns.
+func TestLiveProtocolInformsEagerRule(t *testing.T) {
+	l := labtest.New(t)
+	l.Topic("orders", 2, 10)
+	l.Member(cluster.MemberSpec{Group: "coop", Topics: []string{"orders"}, ClientID: "a", Balancer: kgo.CooperativeStickyBalancer()})
+	l.WaitAssigned("coop", 1, 2)
+	none(t, doctor(t, l, "coop"), "eager-rebalance")
+	f := finding(t, doctor(t, l, "coop", explain.Setting{Key: "partition.assignment.strategy", Value: "range", Source: "--set"}), "eager-rebalance")
+	if !strings.Contains(f.Detail, "range (--set)") {
+		t.Fatalf("%s", f.Detail)
 	}
 }

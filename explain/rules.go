@@ -57,6 +57,15 @@ func Explain(in Input) (Report, error) {
 	}
 	rep := Report{SchemaVersion: 1, Client: in.Client, Findings: []Finding{}}
 	c, unknown := newConfig(in)
+	// Unless the assignors were given, a classic live group's chosen
+	// protocol is better evidence than the client's default list.
+	if in.Live != nil && !c.isSet("partition.assignment.strategy") {
+		g := in.Live.Second
+		if g.Protocol != nil && *g.Protocol != "" && g.Type != nil && *g.Type == "classic" {
+			c.values["partition.assignment.strategy"] = *g.Protocol
+			c.set["partition.assignment.strategy"] = Setting{Key: "partition.assignment.strategy", Value: *g.Protocol, Source: "the live group's protocol"}
+		}
+	}
 	for _, rule := range []func(*config, Input) ([]Finding, error){
 		unknownKeys(unknown), pollBudget, heartbeatSession, sessionRange, rebalanceProtocol, staticMembership,
 		idleConsumers, throughput, autoCommit, offsetReset, fetchTiming, kip848Keys,

@@ -34,7 +34,7 @@ func (p *Printer) Assign(doc assign.Doc) error {
 		if n == 0 {
 			cnt = p.st.paint(p.st.warn, "0")
 		}
-		row := []string{m, cnt, CompactAssignment(doc.Assignment[m])}
+		row := []string{p.memberName(m), cnt, CompactAssignment(doc.Assignment[m])}
 		if doc.Current != nil {
 			now := CompactAssignment(doc.Current[m])
 			if now == row[2] {
@@ -89,7 +89,7 @@ func (p *Printer) assignSimulation(doc assign.Doc, _ []string) error {
 		if _, ok := sim.After[m]; ok {
 			after = CompactAssignment(sim.After[m])
 		}
-		row := []string{m, before}
+		row := []string{p.memberName(m), before}
 		if sim.Rounds == 2 {
 			r1 := "(left)"
 			if _, ok := sim.Round1[m]; ok {
@@ -106,7 +106,14 @@ func (p *Printer) assignSimulation(doc assign.Doc, _ []string) error {
 		fmt.Fprintln(p.w)
 		mt := newTable("PARTITION", "FROM", "TO")
 		for _, mv := range sim.Moves {
-			mt.add(fmt.Sprintf("%s/%d", mv.Topic, mv.Partition), str(mv.From), str(mv.To))
+			from, to := "-", "-"
+			if mv.From != nil {
+				from = p.memberName(*mv.From)
+			}
+			if mv.To != nil {
+				to = p.memberName(*mv.To)
+			}
+			mt.add(fmt.Sprintf("%s/%d", mv.Topic, mv.Partition), from, to)
 		}
 		if err := mt.render(p.w, p.opts.NoHeaders); err != nil {
 			return err
@@ -134,7 +141,7 @@ func (p *Printer) assignCompare(doc assign.Doc) error {
 	}
 	t := newTable(headers...)
 	for _, m := range sortedMembers(doc.Assignment) {
-		row := []string{m}
+		row := []string{p.memberName(m)}
 		for _, c := range all {
 			row = append(row, CompactAssignment(c.Assignment[m]))
 		}
@@ -152,6 +159,14 @@ func (p *Printer) assignCompare(doc assign.Doc) error {
 		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "note: "+n))
 	}
 	return nil
+}
+
+// memberName shortens long member ids in the narrow table (as describe does).
+func (p *Printer) memberName(id string) string {
+	if p.opts.Format == Wide {
+		return id
+	}
+	return shortID(id)
 }
 
 func sortedMembers(a assign.Assignment) []string {
