@@ -316,7 +316,7 @@ func resetOutcome(res resetoffsets.Result, timeout time.Duration) error {
 		return nil
 	}
 	var failed []string
-	refused, denied, timedOut := 0, 0, 0
+	refused, denied, noAnswer := 0, 0, 0
 	groups := map[string]bool{}
 	for _, r := range res.Rows {
 		if r.Status != "ok" {
@@ -328,13 +328,13 @@ func resetOutcome(res resetoffsets.Result, timeout time.Duration) error {
 			if r.Denied {
 				denied++
 			}
-			if r.TimedOut {
-				timedOut++
+			if r.NoAnswer {
+				noAnswer++
 			}
 		}
 	}
 	switch {
-	case timedOut > 0:
+	case noAnswer > 0:
 		return fmt.Errorf("no answer within --timeout %s for %s: those commits may or may not have been written; check with 'kgroups describe', then re-run the same plan (it is safe)",
 			timeout, strings.Join(failed, ", "))
 	case denied == len(res.Rows):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -193,8 +194,9 @@ type ResultRow struct {
 	Refused bool `json:"-" yaml:"-"`
 	// Denied: the user may not commit offsets for the group.
 	Denied bool `json:"-" yaml:"-"`
-	// TimedOut: no answer came; the commit may or may not have landed.
-	TimedOut bool `json:"-" yaml:"-"`
+	// NoAnswer: the broker did not answer with an error code (a timeout, a
+	// broken connection), so the commit may or may not have landed.
+	NoAnswer bool `json:"-" yaml:"-"`
 }
 
 // Inactive reports whether a group's offsets may be changed: it is Empty,
@@ -291,7 +293,8 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 			if perr != nil {
 				msg := commitErrText(perr)
 				rows[i].Status, rows[i].Error, rows[i].Refused, rows[i].Denied = "failed", &msg, ActiveRefusal(perr), Denied(perr)
-				rows[i].TimedOut = errors.Is(perr, context.DeadlineExceeded)
+				var brokerSaid *kerr.Error
+				rows[i].NoAnswer = !errors.As(perr, &brokerSaid)
 				res.Failed++
 			}
 		}
@@ -325,7 +328,7 @@ func Denied(err error) bool {
 func commitErrText(err error) string {
 	var ke *kerr.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
 		return "no answer before the timeout: may or may not have been written"
 	case errors.Is(err, kerr.GroupAuthorizationFailed):
 		return "not authorized (GROUP_AUTHORIZATION_FAILED: the user needs READ on the group to commit, DELETE to delete)"
