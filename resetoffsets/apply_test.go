@@ -229,3 +229,30 @@ func TestDeleteGroupsAndOffsets(t *testing.T) {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o644) }
+
+// The same guarantee for KIP-848 groups: a consumer-protocol member that
+// joins after the check makes the broker refuse the admin commit.
+func TestKIP848MemberJoiningBeforeCommitIsRefused(t *testing.T) {
+	l := newResetLab(t)
+	m := l.Member(cluster.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "first", KIP848: true})
+	l.WaitAssigned("svc", 1, 2)
+	m.Close()
+	p := plan(t, l, []string{"svc"}, resetoffsets.Target{Kind: resetoffsets.ToEarliest}, allTopics(t))
+	before := fmt.Sprint(l.Committed("svc"))
+	res, err := resetoffsets.Apply(l.Ctx, l.Cl, p, resetoffsets.ApplyOptions{
+		BeforeCommit: func(resetoffsets.Plan) error {
+			l.Member(cluster.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "late-848", KIP848: true})
+			l.WaitAssigned("svc", 1, 2)
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed != len(res.Rows) || !res.Rows[0].Refused {
+		t.Fatalf("result %+v, want every partition refused for active members", res.Rows)
+	}
+	if got := fmt.Sprint(l.Committed("svc")); got != before {
+		t.Fatalf("offsets changed: %s -> %s", before, got)
+	}
+}
