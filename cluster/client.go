@@ -181,7 +181,7 @@ func Explain(err error, cfg Config) error {
 		return &ClusterError{Msg: fmt.Sprintf("the brokers at %s do not accept SASL mechanism %s", brokers, cfg.SASL.Mechanism), Err: err}
 	case errors.As(err, &ke) && (ke == kerr.TopicAuthorizationFailed || ke == kerr.GroupAuthorizationFailed || ke == kerr.ClusterAuthorizationFailed):
 		return &ClusterError{Msg: fmt.Sprintf("not authorized: %s", ke.Description), Err: err}
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) || answerTimedOut(err):
 		return &ClusterError{Msg: fmt.Sprintf("no answer from %s within --timeout %s", brokers, cfg.Timeout), Err: err}
 	case errors.As(err, &opErr) || errors.As(err, &ne):
 		return &ClusterError{Msg: fmt.Sprintf("cannot reach %s: %s", brokers, redact(err.Error(), cfg)), Err: err}
@@ -189,6 +189,18 @@ func Explain(err error, cfg Config) error {
 		return &ClusterError{Msg: fmt.Sprintf("TLS handshake with %s failed: %s", brokers, redact(err.Error(), cfg)), Err: err}
 	}
 	return &ClusterError{Msg: redact(err.Error(), cfg), Err: err}
+}
+
+// answerTimedOut reports a read or write deadline on a connection that was
+// already open: the broker accepted the request but did not answer in time
+// (kgo sets the deadline from the request timeout). A timeout while dialing
+// is a reachability problem and is not matched here.
+func answerTimedOut(err error) bool {
+	var opErr *net.OpError
+	if !errors.As(err, &opErr) || opErr.Op == "dial" {
+		return false
+	}
+	return opErr.Timeout()
 }
 
 func redact(s string, cfg Config) string {
