@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -218,12 +220,7 @@ func subscribedTopics(members []Member, topics map[string]int32) []string {
 			}
 		}
 	}
-	out := make([]string, 0, len(set))
-	for t := range set {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // rangeAssign: per topic, contiguous ranges among its subscribers in
@@ -320,13 +317,8 @@ func javaStringHash(s string) int32 {
 // String renders the assignment as "c1=t:0,2 u:1 | c2=..." by member id:
 // a stable key for comparing assignments.
 func (a Assignment) String() string {
-	ids := make([]string, 0, len(a))
-	for id := range a {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
 	var parts []string
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(a)) {
 		ts := make([]string, 0, len(a[id]))
 		for t := range a[id] {
 			ts = append(ts, t)

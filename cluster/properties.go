@@ -7,8 +7,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -41,12 +42,7 @@ func (p *Properties) Get(key string) (Property, bool) {
 
 // Keys returns the set keys in sorted order.
 func (p *Properties) Keys() []string {
-	keys := make([]string, 0, len(p.byKey))
-	for k := range p.byKey {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(p.byKey))
 }
 
 // InputError is bad user input (a file, a flag value): exit code 2.

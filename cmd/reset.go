@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -338,11 +339,7 @@ func resetOutcome(res resetoffsets.Result, timeout time.Duration) error {
 		return fmt.Errorf("no answer within --timeout %s for %s: those commits may or may not have been written; check with 'kgroups describe', then re-run the same plan (it is safe)",
 			timeout, strings.Join(failed, ", "))
 	case denied == len(res.Rows):
-		names := make([]string, 0, len(groups))
-		for g := range groups {
-			names = append(names, g)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(groups))
 		return fmt.Errorf("not authorized to commit offsets for group %s (it needs READ on the group); nothing was written", strings.Join(names, ", "))
 	case refused == len(res.Rows):
 		return flagErrorf("the broker refused every commit: the group has active members (a consumer joined after the check); nothing was written")

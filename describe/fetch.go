@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -208,12 +210,7 @@ func selectGroups(sel Selection, listed map[string]*GroupFacts) []*GroupFacts {
 		}
 	}
 	if sel.All || sel.Regex != nil || (len(sel.Groups) == 0) {
-		names := make([]string, 0, len(listed))
-		for n := range listed {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
+		for _, n := range slices.Sorted(maps.Keys(listed)) {
 			if sel.Regex != nil && !sel.Regex.MatchString(n) {
 				continue
 			}

@@ -4,7 +4,9 @@
 package describe
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -135,12 +137,7 @@ func (g *GroupFacts) Topics() []string {
 			set[t] = true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for t := range set {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // touches reports whether the group commits to or is assigned topic.

@@ -2,6 +2,8 @@ package describe
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 )
 
@@ -147,7 +149,6 @@ func Build(snap *Snapshot, opts ViewOptions) Document {
 
 func strp(s string) *string { return &s }
 func i64p(v int64) *int64   { return &v }
-func i32p(v int32) *int32   { return &v }
 
 func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 	v := GroupView{Group: g.Name, Members: []MemberView{}, Partitions: []PartitionView{}, Anomalies: []Anomaly{},
@@ -289,7 +290,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 	if anyLag {
 		v.TotalLag = i64p(total)
 	}
-	for _, t := range sortedKeys(topicLag) {
+	for _, t := range slices.Sorted(maps.Keys(topicLag)) {
 		v.Summary.LagByTopic = append(v.Summary.LagByTopic, *topicLag[t])
 	}
 
@@ -341,13 +342,4 @@ func StaticFirst(aInstance *string, aID string, bInstance *string, bID string) b
 		return false
 	}
 	return aID < bID
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

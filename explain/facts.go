@@ -2,7 +2,6 @@ package explain
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -186,14 +185,5 @@ func fmtNum(v float64) string {
 	if frac := v - float64(whole); frac > 0.05 || frac < -0.05 {
 		return out + strings.TrimPrefix(strconv.FormatFloat(frac, 'f', 1, 64), "0")
 	}
-	return out
-}
-
-func sortedSetKeys(m map[string]Setting) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -5,7 +5,8 @@ package explain
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/kgroups/kgroups/internal/suggest"
@@ -252,11 +253,7 @@ func Describe(key string) (KeyDoc, error) {
 		if g := closest(Canonical(key)); g != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", g)
 		}
-		names := make([]string, 0, len(Keys))
-		for n := range Keys {
-			names = append(names, n)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(Keys))
 		return KeyDoc{}, &InputError{Msg: msg + "; documented: " + strings.Join(names, ", ")}
 	}
 	doc := KeyDoc{SchemaVersion: 1, Key: k.Name, Doc: k.Doc, Related: k.Related, Defaults: []KeyDefault{}}

@@ -2,7 +2,8 @@ package health
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/kgroups/kgroups/describe"
@@ -74,12 +75,7 @@ func EvaluateSamples(samples []Sample, allowedLag int64) StatusDoc {
 	}
 	doc.WindowMs = samples[len(samples)-1].Time.Sub(samples[0].Time).Milliseconds()
 	last := samples[len(samples)-1]
-	names := make([]string, 0, len(last.Groups))
-	for n := range last.Groups {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(last.Groups)) {
 		doc.Groups = append(doc.Groups, evaluateGroup(name, samples, allowedLag))
 	}
 	return doc

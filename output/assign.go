@@ -2,7 +2,8 @@ package output
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/kgroups/kgroups/assign"
@@ -19,7 +20,7 @@ func (p *Printer) Assign(doc assign.Doc) error {
 	st := doc.Stats
 	fmt.Fprintf(p.w, "%s · %d members · %d partitions · balance %d (%d–%d per member)\n",
 		p.st.paint(p.st.bold, fmt.Sprintf("ASSIGNOR %s (%s)", doc.Assignor, doc.Client)), st.Members, st.Partitions, st.Balance, st.Min, st.Max)
-	members := sortedMembers(doc.Assignment)
+	members := slices.Sorted(maps.Keys(doc.Assignment))
 	if doc.Simulation != nil {
 		return p.assignSimulation(doc, members)
 	}
@@ -55,13 +56,8 @@ func (p *Printer) assignFooter(idle []string, st assign.Stats, notes []string) {
 	if len(idle) > 0 {
 		fmt.Fprintln(p.w, p.st.paint(p.st.warn, fmt.Sprintf("idle: %s (no partitions)", strings.Join(idle, ", "))))
 	}
-	topics := make([]string, 0, len(st.PerTopic))
-	for t := range st.PerTopic {
-		topics = append(topics, t)
-	}
-	sort.Strings(topics)
 	var per []string
-	for _, t := range topics {
+	for _, t := range slices.Sorted(maps.Keys(st.PerTopic)) {
 		ts := st.PerTopic[t]
 		per = append(per, fmt.Sprintf("%s %d over %d members (%d–%d)", t, ts.Partitions, ts.Members, ts.Min, ts.Max))
 	}
@@ -75,7 +71,7 @@ func (p *Printer) assignFooter(idle []string, st assign.Stats, notes []string) {
 
 func (p *Printer) assignSimulation(doc assign.Doc, _ []string) error {
 	sim := doc.Simulation
-	members := sortedMembers(merge(sim.Before, sim.After))
+	members := slices.Sorted(maps.Keys(merge(sim.Before, sim.After)))
 	headers := []string{"MEMBER", "BEFORE", "AFTER"}
 	if sim.Rounds == 2 {
 		headers = []string{"MEMBER", "BEFORE", "ROUND 1", "AFTER"}
@@ -140,7 +136,7 @@ func (p *Printer) assignCompare(doc assign.Doc) error {
 		headers = append(headers, strings.ToUpper(c.Assignor)+" ("+c.Client+")")
 	}
 	t := newTable(headers...)
-	for _, m := range sortedMembers(doc.Assignment) {
+	for _, m := range slices.Sorted(maps.Keys(doc.Assignment)) {
 		row := []string{p.memberName(m)}
 		for _, c := range all {
 			row = append(row, CompactAssignment(c.Assignment[m]))
@@ -167,15 +163,6 @@ func (p *Printer) memberName(id string) string {
 		return id
 	}
 	return shortID(id)
-}
-
-func sortedMembers(a assign.Assignment) []string {
-	out := make([]string, 0, len(a))
-	for m := range a {
-		out = append(out, m)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func merge(a, b assign.Assignment) assign.Assignment {
