@@ -37,7 +37,7 @@ func TestAssignCommand(t *testing.T) {
 			Round1, After map[string]map[string][]int32
 		} `json:"simulation"`
 	}
-	if err := json.Unmarshal([]byte(out), &sim); err != nil || sim.Simulation.Protocol != "cooperative" || sim.Simulation.Rounds != 2 ||
+	if err := json.Unmarshal([]byte(out), &sim); err != nil || code != 0 || sim.Simulation.Protocol != "cooperative" || sim.Simulation.Rounds != 2 ||
 		sim.Simulation.Moved != 3 || sim.Simulation.Paused != 3 || len(sim.Simulation.Round1["joiner-1"]) != 0 || len(sim.Simulation.After["joiner-1"]["topic"]) != 3 {
 		t.Fatalf("cooperative join: %v\n%s", err, out)
 	}
