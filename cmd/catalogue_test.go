@@ -146,6 +146,7 @@ var catalogue = []badInput{
 	{"explain --set novalue", `--set "novalue": want key=value`, "none"},
 	{"explain --config {dir}/nonexistent.properties", "--config {dir}/nonexistent.properties: file not found", "none"},
 	{"explain --config {dir}/consumer-bad.properties --record-latency 1s", `consumer-bad.properties:2: max.poll.records="lots" is not a positive whole number`, "none"},
+	{"explain --set max.poll.records=abc", `--set: max.poll.records="abc" is not a positive whole number`, "none"},
 	{"explain --partitions 3 --topic t", "--partitions and --topic exclude each other", "none"},
 	{"explain --fail-on sometimes", `--fail-on "sometimes" is not valid`, "none"},
 	{"explain session.timeout.ms --consumers 3", "explain KEY documents one setting", "none"},

@@ -2,6 +2,8 @@ package explain
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +88,27 @@ func newConfig(in Input) (*config, []Setting) {
 		c.set[key] = s
 	}
 	return c, unknown
+}
+
+// validate checks every explicitly set value of a numeric or boolean key,
+// whether or not a rule reads it: a typo is an input error even when the
+// workload flags that would use the value are absent.
+func (c *config) validate() error {
+	for _, key := range slices.Sorted(maps.Keys(c.set)) {
+		var err error
+		switch {
+		case strings.HasSuffix(key, ".ms"):
+			_, _, err = c.ms(key)
+		case key == "max.poll.records" || strings.HasSuffix(key, ".bytes"):
+			_, _, err = c.int(key)
+		case strings.HasPrefix(key, "enable."):
+			_, err = c.bool(key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *config) isSet(key string) bool { _, ok := c.set[key]; return ok }

@@ -57,6 +57,9 @@ func Explain(in Input) (Report, error) {
 	}
 	rep := Report{SchemaVersion: 1, Client: in.Client, Findings: []Finding{}}
 	c, unknown := newConfig(in)
+	if err := c.validate(); err != nil {
+		return rep, err
+	}
 	// Unless the assignors were given, a classic live group's chosen
 	// protocol is better evidence than the client's default list.
 	if in.Live != nil && !c.isSet("partition.assignment.strategy") {

@@ -287,6 +287,19 @@ func TestUnknownKeysAndBadValues(t *testing.T) {
 	if err == nil || err.Error() != `c.properties:3: max.poll.records="lots" is not a positive whole number` {
 		t.Fatalf("bad value: %v", err)
 	}
+	// A bad value is refused even when no rule would read it (no workload).
+	for _, c := range []struct{ set, want string }{
+		{"max.poll.records=abc", `--set: max.poll.records="abc" is not a positive whole number`},
+		{"fetch.max.bytes=1MB", `--set: fetch.max.bytes="1MB" is not a positive whole number`},
+		{"auto.commit.interval.ms=5s", `--set: auto.commit.interval.ms="5s" is not a whole number of milliseconds`},
+		{"enable.auto.offset.store=yes", `--set: enable.auto.offset.store="yes" is not true or false`},
+	} {
+		kv := strings.SplitN(c.set, "=", 2)
+		_, err := Explain(Input{Client: Librdkafka, Settings: []Setting{{Key: kv[0], Value: kv[1], Source: "--set"}}})
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s: got %v, want %q", c.set, err, c.want)
+		}
+	}
 }
 
 // The issue's realistic bad config, and a good one.
