@@ -41,6 +41,7 @@ var catalogue = []badInput{
 	// describe
 	{"describe", "name at least one group, or use --all or --regex", ""},
 	{"describe --al", "unknown flag: --al", ""},
+	{"describe svc --timeout soon", `--timeout "soon": want a duration such as 500ms, 10s or 2m`, ""},
 	{"describe nosuch", `group "nosuch" not found`, ""},
 	{"describe svc --all", "--all describes every group", ""},
 	{"describe svc svc", `group "svc" is named twice`, ""},
@@ -146,6 +147,7 @@ var catalogue = []badInput{
 	{"explain --set novalue", `--set "novalue": want key=value`, "none"},
 	{"explain --config {dir}/nonexistent.properties", "--config {dir}/nonexistent.properties: file not found", "none"},
 	{"explain --config {dir}/consumer-bad.properties --record-latency 1s", `consumer-bad.properties:2: max.poll.records="lots" is not a positive whole number`, "none"},
+	{"explain --record-latency 10ms --consumers many", `--consumers "many": want a whole number`, "none"},
 	{"explain --set max.poll.records=abc", `--set: max.poll.records="abc" is not a positive whole number`, "none"},
 	{"explain --partitions 3 --topic t", "--partitions and --topic exclude each other", "none"},
 	{"explain --fail-on sometimes", `--fail-on "sometimes" is not valid`, "none"},

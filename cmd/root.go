@@ -3,6 +3,8 @@ package cmd
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kgroups/kgroups/completions"
 	"github.com/kgroups/kgroups/output"
@@ -44,13 +47,34 @@ func ExecuteWith(ctx context.Context, io *IOStreams, args []string, getenv func(
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && isCobraUsageError(err) {
 		// cobra's own syntax errors: exit 2 and point at the help.
-		code := handleError(&FlagError{msg: err.Error()}, io.ErrOut)
+		code := handleError(&FlagError{msg: usageMessage(err)}, io.ErrOut)
 		if cmd != nil {
 			io.ErrOut.Write([]byte("Run '" + cmd.CommandPath() + " --help' for usage.\n"))
 		}
 		return code
 	}
 	return handleError(err, io.ErrOut)
+}
+
+// usageMessage words a flag value pflag could not parse the way kgroups
+// words its own checks: the flag, the value, and what would be valid.
+func usageMessage(err error) string {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) {
+		return err.Error()
+	}
+	want := map[string]string{
+		"duration": "a duration such as 500ms, 10s or 2m",
+		"int":      "a whole number",
+		"int32":    "a whole number",
+		"int64":    "a whole number",
+		"float64":  "a number",
+		"bool":     "true or false",
+	}[bad.GetFlag().Value.Type()]
+	if want == "" {
+		return err.Error()
+	}
+	return fmt.Sprintf("--%s %q: want %s", bad.GetFlag().Name, bad.GetValue(), want)
 }
 
 // isCobraUsageError recognises cobra's own argument and flag errors.
