@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/errs"
 )
 
 // Assignor names.
@@ -61,13 +62,8 @@ type Scenario struct {
 // Assignment maps member id to topic to partitions (ascending).
 type Assignment map[string]map[string][]int32
 
-// Error is an invalid scenario (exit 2).
-type Error struct{ Msg string }
-
-func (e *Error) Error() string { return e.Msg }
-
-// IsInput marks bad user input for the error handler (exit 2).
-func (e *Error) IsInput() bool { return true }
+// Error is an invalid scenario (exit 2): kgroups' one input-error type.
+type Error = errs.InputError
 
 func errorf(format string, args ...any) error { return &Error{Msg: fmt.Sprintf(format, args...)} }
 

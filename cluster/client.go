@@ -17,6 +17,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/kgroups/kgroups/internal/errs"
 )
 
 // Build turns the PEM settings into a tls.Config with verification on unless
@@ -149,6 +151,9 @@ type ClusterError struct {
 
 func (e *ClusterError) Error() string { return e.Msg }
 func (e *ClusterError) Unwrap() error { return e.Err }
+
+// ExitCode: a cluster failure is a runtime error (exit 1).
+func (e *ClusterError) ExitCode() int { return errs.ExitError }
 
 // Explain rewrites a low-level client error into one clear sentence naming
 // the brokers, and never the password.

@@ -11,6 +11,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/kgroups/kgroups/internal/errs"
 )
 
 // Property is one key=value pair with where it came from, so errors can name
@@ -45,13 +47,8 @@ func (p *Properties) Keys() []string {
 	return slices.Sorted(maps.Keys(p.byKey))
 }
 
-// InputError is bad user input (a file, a flag value): exit code 2.
-type InputError struct{ Msg string }
-
-func (e *InputError) Error() string { return e.Msg }
-
-// IsInput marks bad user input for the error handler (exit 2).
-func (e *InputError) IsInput() bool { return true }
+// InputError is bad user input (exit 2): kgroups' one input-error type.
+type InputError = errs.InputError
 
 func inputErrorf(format string, args ...any) error {
 	return &InputError{Msg: fmt.Sprintf(format, args...)}

@@ -103,7 +103,7 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 			}
 			if opts.FromGroup == "" {
 				if err := opts.Scenario.Validate(); err != nil {
-					return &FlagError{msg: err.Error()}
+					return &FlagError{Msg: err.Error()}
 				}
 			}
 			if runF != nil {

@@ -178,5 +178,5 @@ func deleteOutcome(res resetoffsets.DeleteDoc) error {
 		}
 		return errors.New("nothing was deleted: " + strings.Join(failed, ", ") + " failed (see the STATUS column)")
 	}
-	return &PartialError{msg: fmt.Sprintf("%d of %d failed: %s", res.Failed, len(res.Rows), strings.Join(failed, ", "))}
+	return &PartialError{Msg: fmt.Sprintf("%d of %d failed: %s", res.Failed, len(res.Rows), strings.Join(failed, ", "))}
 }

@@ -251,7 +251,7 @@ func describeOutcome(doc describe.Document, named bool) error {
 		parts = append(parts, fmt.Sprintf("%d partition(s) could not be read", badRows))
 	}
 	if len(parts) > 0 {
-		return &PartialError{msg: "partial result: " + strings.Join(parts, "; ")}
+		return &PartialError{Msg: "partial result: " + strings.Join(parts, "; ")}
 	}
 	return nil
 }

@@ -168,7 +168,7 @@ func readSettings(path string, sets []string) ([]explain.Setting, error) {
 	if path != "" {
 		props := cluster.NewProperties()
 		if err := cluster.LoadPropertiesFile(path, props); err != nil {
-			return nil, &FlagError{msg: strings.Replace(err.Error(), "--command-config", "--config", 1)}
+			return nil, &FlagError{Msg: strings.Replace(err.Error(), "--command-config", "--config", 1)}
 		}
 		for _, k := range props.Keys() {
 			p, _ := props.Get(k)

@@ -50,6 +50,9 @@ func NewFactory(io *IOStreams, getenv func(string) string) *Factory {
 
 // Config resolves the connection settings and prints their warnings.
 func (f *Factory) Config() (cluster.Config, error) {
+	if f.conn.timeout <= 0 {
+		return cluster.Config{}, flagErrorf("--timeout %s: want a positive duration such as 10s or 2m", f.conn.timeout)
+	}
 	cfg, warns, err := cluster.Resolve(cluster.ResolveInput{
 		FlagBrokers:   f.conn.brokers,
 		Getenv:        f.Getenv,
@@ -106,11 +109,11 @@ func (f *Factory) Close() {
 func (f *Factory) Printer() (*output.Printer, error) {
 	format, err := output.ParseFormat(f.out.format)
 	if err != nil {
-		return nil, &FlagError{msg: err.Error()}
+		return nil, &FlagError{Msg: err.Error()}
 	}
 	color, err := output.ResolveColor(f.out.color, f.IO.IsStdoutTTY(), f.Getenv)
 	if err != nil {
-		return nil, &FlagError{msg: err.Error()}
+		return nil, &FlagError{Msg: err.Error()}
 	}
 	return output.New(f.IO.Out, output.Options{Format: format, NoHeaders: f.out.noHeaders, Color: color}), nil
 }

@@ -108,7 +108,7 @@ func listRun(ctx context.Context, o *ListOptions) error {
 		return err
 	}
 	if len(snap.Warnings) > 0 {
-		return &PartialError{msg: "partial result: some brokers did not list their groups"}
+		return &PartialError{Msg: "partial result: some brokers did not list their groups"}
 	}
 	return nil
 }

@@ -126,13 +126,13 @@ committed); --allow-new-partitions also commits partitions never committed.`,
 			case fl.Changed("to-datetime"):
 				ts, err := resetoffsets.ParseDatetime(toDatetime)
 				if err != nil {
-					return &FlagError{msg: err.Error()}
+					return &FlagError{Msg: err.Error()}
 				}
 				t.Kind, t.Time, t.Raw = resetoffsets.ToDatetime, ts, toDatetime
 			case fl.Changed("by-duration"):
 				d, err := resetoffsets.ParseDuration(byDuration)
 				if err != nil {
-					return &FlagError{msg: err.Error()}
+					return &FlagError{Msg: err.Error()}
 				}
 				t.Kind, t.Ago, t.Time, t.Raw = resetoffsets.ByDuration, d, f.Now().Add(-d), byDuration
 			case fl.Changed("from-file"):
@@ -298,9 +298,9 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	var moved *resetoffsets.MovedError
 	switch {
 	case errors.As(err, &refused):
-		return &FlagError{msg: refused.Msg}
+		return &FlagError{Msg: refused.Msg}
 	case errors.As(err, &moved):
-		return &FlagError{msg: moved.Error()}
+		return &FlagError{Msg: moved.Error()}
 	case err != nil:
 		return r.explain(err)
 	}
@@ -346,7 +346,7 @@ func resetOutcome(res resetoffsets.Result, timeout time.Duration) error {
 	case res.Failed == len(res.Rows):
 		return fmt.Errorf("every commit failed (%s); nothing was written; re-running the same plan is safe", strings.Join(failed, ", "))
 	}
-	return &PartialError{msg: fmt.Sprintf("%d of %d partitions failed: %s; the others were written; re-run the same plan to finish (it is safe)",
+	return &PartialError{Msg: fmt.Sprintf("%d of %d partitions failed: %s; the others were written; re-run the same plan to finish (it is safe)",
 		res.Failed, len(res.Rows), strings.Join(failed, ", "))}
 }
 

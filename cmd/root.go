@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kgroups/kgroups/completions"
+	"github.com/kgroups/kgroups/internal/errs"
 	"github.com/kgroups/kgroups/output"
 )
 
@@ -44,16 +45,50 @@ func ExecuteWith(ctx context.Context, io *IOStreams, args []string, getenv func(
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
+	entered := markEntered(root)
 	cmd, err := root.ExecuteContextC(ctx)
-	if err != nil && isCobraUsageError(err) {
-		// cobra's own syntax errors: exit 2 and point at the help.
-		code := handleError(&FlagError{msg: usageMessage(err)}, io.ErrOut)
+	if err != nil && !*entered {
+		// The command never ran: the error is cobra's own (unknown command
+		// or flag, a flag value pflag could not parse, wrong argument count,
+		// flags that exclude each other). It is typed here, where it enters:
+		// exit 2, and point at the help.
+		code := handleError(errs.Inputf("%s", usageMessage(err)), io.ErrOut)
 		if cmd != nil {
 			io.ErrOut.Write([]byte("Run '" + cmd.CommandPath() + " --help' for usage.\n"))
 		}
 		return code
 	}
 	return handleError(err, io.ErrOut)
+}
+
+// markEntered wraps every command's RunE so that the returned flag says
+// whether kgroups' own code ran. An error from a command that never ran
+// came from cobra's parsing and validation, which is bad input by
+// construction; no message text is read to decide it.
+func markEntered(root *cobra.Command) *bool {
+	entered := new(bool)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if run := c.RunE; run != nil {
+			c.RunE = func(c *cobra.Command, args []string) error {
+				*entered = true
+				return run(c, args)
+			}
+		}
+		if run := c.Run; run != nil {
+			c.Run = func(c *cobra.Command, args []string) {
+				*entered = true
+				run(c, args)
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	// cobra adds help and completion commands lazily, during Execute; they
+	// return no error of kgroups' making, so they need no mark.
+	return entered
 }
 
 // usageMessage words a flag value pflag could not parse the way kgroups
@@ -75,19 +110,6 @@ func usageMessage(err error) string {
 		return err.Error()
 	}
 	return fmt.Sprintf("--%s %q: want %s", bad.GetFlag().Name, bad.GetValue(), want)
-}
-
-// isCobraUsageError recognises cobra's own argument and flag errors.
-func isCobraUsageError(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown flag", "unknown shorthand flag", "unknown command", "flag needs an argument",
-		"invalid argument", "accepts ", "requires at least", "if any flags in the group", "none of the others can be",
-		"at least one of the flags", "required flag"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // NewCmdRoot builds the command tree. It does no I/O.
@@ -171,9 +193,5 @@ func versionString(b BuildInfo) string {
 
 // withTimeout bounds one command's cluster work by --timeout.
 func (f *Factory) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	d := f.conn.timeout
-	if d <= 0 {
-		d = 30 * time.Second
-	}
-	return context.WithTimeout(ctx, d)
+	return context.WithTimeout(ctx, f.conn.timeout)
 }

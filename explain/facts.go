@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/errs"
 	"github.com/kgroups/kgroups/internal/numfmt"
 )
 
@@ -54,13 +55,8 @@ type Input struct {
 	Live     *Live
 }
 
-// InputError is a setting that cannot be read (exit 2).
-type InputError struct{ Msg string }
-
-func (e *InputError) Error() string { return e.Msg }
-
-// IsInput marks bad user input for the error handler (exit 2).
-func (e *InputError) IsInput() bool { return true }
+// InputError is bad user input (exit 2): kgroups' one input-error type.
+type InputError = errs.InputError
 
 // config is the effective configuration: client defaults overlaid by the
 // user's settings, by canonical key.

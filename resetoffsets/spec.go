@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kgroups/kgroups/internal/errs"
 )
 
 // Kind is the kind of reset target; exactly one is given.
@@ -50,13 +52,8 @@ func (t Target) String() string {
 	return "--" + string(t.Kind) + " " + t.Raw
 }
 
-// InputError is bad user input: exit code 2, nothing changed.
-type InputError struct{ Msg string }
-
-func (e *InputError) Error() string { return e.Msg }
-
-// IsInput marks bad user input for the error handler (exit 2).
-func (e *InputError) IsInput() bool { return true }
+// InputError is bad user input (exit 2): kgroups' one input-error type.
+type InputError = errs.InputError
 
 func inputErrorf(format string, args ...any) error {
 	return &InputError{Msg: fmt.Sprintf(format, args...)}
