@@ -161,9 +161,8 @@ func Explain(err error, cfg Config) error {
 	if err == nil {
 		return nil
 	}
-	var ce *ClusterError
-	var in interface{ IsInput() bool }
-	if errors.As(err, &ce) || errors.As(err, &in) {
+	var coded errs.Coded // already classed where it was made (input, refusal, cluster, ...)
+	if errors.As(err, &coded) {
 		return err
 	}
 	brokers := strings.Join(cfg.Brokers, ",")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -149,3 +150,19 @@ func (f *Factory) startRun(ctx context.Context) (*clusterRun, error) {
 
 // explain rewrites a cluster error into one clear sentence.
 func (r *clusterRun) explain(err error) error { return cluster.Explain(err, r.clients.Cfg) }
+
+// UndoDir is where undo files go when no --undo-file is given:
+// $KGROUPS_UNDO_DIR, else $XDG_STATE_HOME/kgroups/undo, else
+// ~/.local/state/kgroups/undo (the current directory without a home).
+func (f *Factory) UndoDir() string {
+	if d := f.Getenv("KGROUPS_UNDO_DIR"); d != "" {
+		return d
+	}
+	if d := f.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "kgroups", "undo")
+	}
+	if h := f.Getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "state", "kgroups", "undo")
+	}
+	return "."
+}

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,16 +110,21 @@ func TestFaultNeverAnswers(t *testing.T) {
 }
 
 // OffsetCommit fails for one partition: exit 3, the result names exactly
-// which landed, and re-running the same plan finishes the job.
+// which landed, and re-running the same plan finishes the job. This is the
+// README runbook with a partial failure in the middle: the re-run's undo
+// file (a new file; the first is never overwritten) still restores every
+// offset from before the first run, and applying it does so exactly.
 func TestFaultPartialCommitThenRetry(t *testing.T) {
 	l := faultLab(t)
-	plan := filepath.Join(t.TempDir(), "plan.json")
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.json")
 	if code, _, stderr := run(t, l.Env(), "reset-offsets", "svc", "--all-topics", "--to-offset", "8", "--export", plan); code != 0 {
 		t.Fatalf("plan: %s", stderr)
 	}
 	h := l.Cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.OffsetCommit}, Topic: "orders", Partitions: []int32{1}, Err: kerr.UnknownTopicOrPartition, Count: -1})
-	code, out, stderr := run(t, l.Env(), append([]string{"reset-offsets", "svc", "--from-file", plan, "--execute"}, undoFlag(t)...)...)
-	if code != ExitPartial || !strings.Contains(stderr, "1 of 3 partitions failed: svc orders/1; the others were written") {
+	undo1 := filepath.Join(dir, "undo.json")
+	code, out, stderr := run(t, l.Env(), "reset-offsets", "svc", "--from-file", plan, "--execute", "--undo-file", undo1)
+	if code != ExitPartial || !strings.Contains(stderr, "2 of 3 partitions were written; not written: svc orders:1 (failed)") {
 		t.Fatalf("partial: exit %d\n%s\n%s", code, out, stderr)
 	}
 	if !strings.Contains(out, "svc    orders          0             5           8  ok") || !strings.Contains(out, "orders          1             5           8  failed: UNKNOWN_TOPIC_OR_PARTITION") {
@@ -128,12 +134,68 @@ func TestFaultPartialCommitThenRetry(t *testing.T) {
 		t.Fatalf("offsets after partial commit: %s", got)
 	}
 	h.Remove()
-	code, _, stderr = run(t, l.Env(), append([]string{"reset-offsets", "svc", "--from-file", plan, "--execute"}, undoFlag(t)...)...)
+
+	// The runbook says "re-run the same plan": with the same --undo-file it
+	// is refused before anything is written, so the first undo survives.
+	first, _ := os.ReadFile(undo1)
+	code, _, stderr = run(t, l.Env(), "reset-offsets", "svc", "--from-file", plan, "--execute", "--undo-file", undo1)
+	if code != ExitUsage || !strings.Contains(stderr, "the file exists; an undo file is never overwritten") {
+		t.Fatalf("re-run onto the same undo file: exit %d %s", code, stderr)
+	}
+	if again, _ := os.ReadFile(undo1); string(again) != string(first) {
+		t.Fatal("the first undo file changed")
+	}
+	if got := committed(l, "svc"); got != "map[0:8 1:5 2:8]" {
+		t.Fatalf("a refused re-run wrote: %s", got)
+	}
+	undo2 := filepath.Join(dir, "undo2.json")
+	code, _, stderr = run(t, l.Env(), "reset-offsets", "svc", "--from-file", plan, "--execute", "--undo-file", undo2)
 	if code != 0 {
 		t.Fatalf("re-run: exit %d %s", code, stderr)
 	}
 	if got := committed(l, "svc"); got != "map[0:8 1:8 2:8]" {
 		t.Fatalf("offsets after re-run: %s", got)
+	}
+	// The second undo file alone restores the offsets from before run 1.
+	code, _, stderr = run(t, l.Env(), "reset-offsets", "svc", "--from-file", undo2, "--execute", "--undo-file", filepath.Join(dir, "redo.json"))
+	if code != 0 {
+		t.Fatalf("undo: exit %d %s", code, stderr)
+	}
+	if got := committed(l, "svc"); got != "map[0:5 1:5 2:5]" {
+		t.Fatalf("after the re-run's undo: %s, want every offset as before the first run", got)
+	}
+}
+
+// A re-run with a target flag (no plan file) and --undo-of carries the
+// first run's "before" offsets into the new undo file.
+func TestUndoOfCarriesTheFirstRun(t *testing.T) {
+	l := faultLab(t)
+	dir := t.TempDir()
+	h := l.Cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.OffsetCommit}, Topic: "orders", Partitions: []int32{2}, Err: kerr.UnknownTopicOrPartition, Count: -1})
+	undo1 := filepath.Join(dir, "undo1.json")
+	if code, _, stderr := run(t, l.Env(), "reset-offsets", "svc", "--all-topics", "--to-latest", "--execute", "--undo-file", undo1); code != ExitPartial {
+		t.Fatalf("first run: exit %d %s", code, stderr)
+	}
+	h.Remove()
+	if got := committed(l, "svc"); got != "map[0:10 1:10 2:5]" {
+		t.Fatalf("after the partial run: %s", got)
+	}
+	undo2 := filepath.Join(dir, "undo2.json")
+	code, _, stderr := run(t, l.Env(), "reset-offsets", "svc", "--all-topics", "--to-latest", "--execute", "--undo-file", undo2, "--undo-of", undo1)
+	if code != 0 {
+		t.Fatalf("re-run: exit %d %s", code, stderr)
+	}
+	code, _, stderr = run(t, l.Env(), "reset-offsets", "svc", "--from-file", undo2, "--execute", "--undo-file", filepath.Join(dir, "redo.json"))
+	if code != 0 {
+		t.Fatalf("undo: exit %d %s", code, stderr)
+	}
+	if got := committed(l, "svc"); got != "map[0:5 1:5 2:5]" {
+		t.Fatalf("after undo2: %s, want every offset from before the first run", got)
+	}
+	// Without --undo-of the user is told where the earlier offsets are.
+	code, _, stderr = run(t, l.Env(), "reset-offsets", "svc", "--topic", "orders:0", "--to-offset", "5", "--execute", "--undo-file", filepath.Join(dir, "u3.json"))
+	if code != 0 || !strings.Contains(stderr, "pass --undo-of EARLIER-UNDO") {
+		t.Fatalf("exit %d: %s", code, stderr)
 	}
 }
 

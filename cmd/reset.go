@@ -2,9 +2,9 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kgroups/kgroups/completions"
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/errs"
 	"github.com/kgroups/kgroups/resetoffsets"
 )
 
@@ -32,6 +34,16 @@ type ResetOptions struct {
 	Force    bool
 	Export   string
 	UndoFile string
+	UndoOf   *resetoffsets.PlanFile // --undo-of: an earlier undo file to carry over
+}
+
+// resetFlags are the raw target and scope flags, turned into a Target and
+// a Scope by validate.
+type resetFlags struct {
+	earliest, latest, current, allTopics, allowNew, dryRun bool
+	toOffset, shiftBy, toDatetime, byDuration              string
+	fromFile, toGroup, undoOf                              string
+	topics                                                 []string
 }
 
 // resetTargets are the target flags; exactly one is given.
@@ -40,20 +52,15 @@ var resetTargets = []string{"to-earliest", "to-latest", "to-current", "to-offset
 // NewCmdReset builds `kgroups reset-offsets` (alias seek).
 func NewCmdReset(f *Factory, comp *completions.Completer, runF func(*ResetOptions) error) *cobra.Command {
 	opts := &ResetOptions{f: f}
-	var (
-		earliest, latest, current, allTopics, allowNew, dryRun bool
-		toOffset, shiftBy                                      string
-		toDatetime, byDuration, fromFile, toGroup              string
-		topics                                                 []string
-	)
+	var raw resetFlags
 	cmd := &cobra.Command{
 		Use:     "reset-offsets GROUP... (--to-earliest | --to-latest | ... ) (--topic T | --all-topics)",
 		Aliases: []string{"seek"},
 		Short:   "Plan, then apply, a change of committed offsets (dry run unless --execute)",
 		Long: `Change a group's committed offsets. Without --execute nothing is written: the plan
 is printed (CURRENT-OFFSET, NEW-OFFSET, LOG-START, LOG-END and a NOTE saying when a
-target was clamped into [log start, log end], had no record after a time, or had
-no commit before).
+target was clamped into [log start, log end], had no record after a time, had no
+commit before, or the group does not exist yet).
 
 With --execute, just before writing, kgroups checks that every group is Empty,
 Dead or unknown and that no offset moved since the plan was read (--force skips
@@ -62,113 +69,44 @@ commits as an admin (it never joins the group), so the broker refuses too if a
 consumer joined meanwhile.
 
 Exactly one target:
-  --to-earliest, --to-latest, --to-current, --to-offset N, --shift-by ±N,
+  --to-earliest, --to-latest, --to-current, --to-offset N, --shift-by ±N
+                    (a shift past the largest offset saturates at the log end)
   --to-datetime T   yyyy-MM-ddTHH:mm:ss[.SSS][zone] as Kafka (no zone means UTC),
-                    RFC 3339, or unix seconds / milliseconds
+                    RFC 3339, or unix seconds / milliseconds; 1970 or later
   --by-duration D   that long before now: ISO-8601 (PT1H30M, P1D) or Go (90m)
-  --from-file F     Kafka's CSV (topic,partition,offset / group,topic,partition,offset)
-                    or a kgroups JSON plan (from --export plan.json)
+  --from-file F     Kafka's CSV (topic,partition,offset / group,topic,partition,offset;
+                    RFC 4180 quoting) or a kgroups plan (.json from --export, or
+                    .yaml as -o yaml prints it); read strictly: a missing, misspelt
+                    or repeated key is an error naming the file, line, row and key
   --to-group G      copy another group's committed offsets
 Scope: --topic T or T:0,1 (repeatable), or --all-topics (the topics the group has
-committed); --allow-new-partitions also commits partitions never committed.`,
+committed); --allow-new-partitions also commits partitions never committed.
+--regex is a Go regular expression matched anywhere in the name (unanchored:
+use ^name$ for one group).
+
+The undo file is created new and never overwritten (an existing --undo-file is
+refused). By default it goes to $KGROUPS_UNDO_DIR, else
+$XDG_STATE_HOME/kgroups/undo, else ~/.local/state/kgroups/undo, named
+undo-GROUP-TIME-RANDOM.json; its path is printed. Re-running a plan that partly
+landed: with --from-file plan.json the new undo file restores the offsets from
+before the first run by itself; with a target flag, pass --undo-of FIRST-UNDO so
+the new undo file carries the first run's offsets.`,
 		Example: `  # replay the last hour, review, then apply
   kgroups reset-offsets orders-svc --all-topics --by-duration PT1H
   kgroups reset-offsets orders-svc --all-topics --by-duration PT1H --export plan.json
-  kgroups reset-offsets orders-svc --from-file plan.json --execute
+  kgroups reset-offsets orders-svc --from-file plan.json --execute --undo-file undo.json
 
   # skip one poison record on orders/3
   kgroups reset-offsets orders-svc --topic orders:3 --shift-by 1 --execute
 
   # undo a reset (the undo file is named on stderr when --execute runs)
-  kgroups reset-offsets orders-svc --from-file kgroups-undo-orders-svc-20261121T093000Z.json --execute`,
+  kgroups reset-offsets orders-svc --from-file undo.json --execute --undo-file redo.json`,
 		ValidArgsFunction: comp.Groups,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Groups = args
-			fl := cmd.Flags()
-			var given []string
-			for _, name := range resetTargets {
-				if fl.Changed(name) {
-					given = append(given, "--"+name)
-				}
-			}
-			switch {
-			case len(given) == 0:
-				return flagErrorf("give one target: --%s", strings.Join(resetTargets, ", --"))
-			case len(given) > 1:
-				return flagErrorf("give one target, not %s", strings.Join(given, " and "))
-			}
-			if dryRun && opts.Execute {
-				return flagErrorf("--dry-run and --execute exclude each other")
-			}
-			if err := opts.validateGroups(); err != nil {
+			if err := opts.validate(cmd.Flags(), raw); err != nil {
 				return err
 			}
-			t := resetoffsets.Target{}
-			switch {
-			case earliest:
-				t.Kind = resetoffsets.ToEarliest
-			case latest:
-				t.Kind = resetoffsets.ToLatest
-			case current:
-				t.Kind = resetoffsets.ToCurrent
-			case fl.Changed("to-offset"):
-				n, err := strconv.ParseInt(strings.TrimSpace(toOffset), 10, 64)
-				if err != nil || n < 0 {
-					return flagErrorf("--to-offset %q: want an offset >= 0", toOffset)
-				}
-				t.Kind, t.Offset, t.Raw = resetoffsets.ToOffset, n, toOffset
-			case fl.Changed("shift-by"):
-				n, err := strconv.ParseInt(strings.TrimSpace(shiftBy), 10, 64)
-				if err != nil || n == 0 {
-					return flagErrorf("--shift-by %q: want a non-zero whole number, e.g. 1 (skip one record) or -100 (replay 100)", shiftBy)
-				}
-				t.Kind, t.Shift, t.Raw = resetoffsets.ShiftBy, n, shiftBy
-			case fl.Changed("to-datetime"):
-				ts, err := resetoffsets.ParseDatetime(toDatetime)
-				if err != nil {
-					return &FlagError{Msg: err.Error()}
-				}
-				t.Kind, t.Time, t.Raw = resetoffsets.ToDatetime, ts, toDatetime
-			case fl.Changed("by-duration"):
-				d, err := resetoffsets.ParseDuration(byDuration)
-				if err != nil {
-					return &FlagError{Msg: err.Error()}
-				}
-				t.Kind, t.Ago, t.Time, t.Raw = resetoffsets.ByDuration, d, f.Now().Add(-d), byDuration
-			case fl.Changed("from-file"):
-				pf, err := resetoffsets.ReadPlanFile(fromFile)
-				if err != nil {
-					return err
-				}
-				t.Kind, t.File, t.Raw = resetoffsets.FromFile, pf, fromFile
-			case fl.Changed("to-group"):
-				if strings.TrimSpace(toGroup) == "" {
-					return flagErrorf("--to-group needs a group name")
-				}
-				for _, g := range opts.Groups {
-					if g == toGroup {
-						return flagErrorf("--to-group %s is also a group being reset", toGroup)
-					}
-				}
-				t.Kind, t.Group, t.Raw = resetoffsets.ToGroup, toGroup, toGroup
-			}
-			scope, err := resetoffsets.ParseScope(topics, allTopics, allowNew)
-			if err != nil {
-				return err
-			}
-			if t.Kind != resetoffsets.FromFile && t.Kind != resetoffsets.ToGroup && !allTopics && len(topics) == 0 {
-				return flagErrorf("choose the partitions: --topic TOPIC[:P,...] (repeatable) or --all-topics")
-			}
-			if opts.Force && !opts.Execute {
-				return flagErrorf("--force only matters with --execute")
-			}
-			if opts.UndoFile != "" && !opts.Execute {
-				return flagErrorf("--undo-file only matters with --execute")
-			}
-			if opts.Export != "" && !strings.HasSuffix(strings.ToLower(opts.Export), ".csv") && !strings.HasSuffix(strings.ToLower(opts.Export), ".json") {
-				return flagErrorf("--export %s: use a .csv (Kafka's format) or .json (kgroups plan) file name", opts.Export)
-			}
-			opts.Target, opts.Scope = t, scope
 			if runF != nil {
 				return runF(opts)
 			}
@@ -177,30 +115,150 @@ committed); --allow-new-partitions also commits partitions never committed.`,
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.AllGroups, "all-groups", false, "every group (each must be inactive to --execute)")
-	fl.StringVar(&opts.Regex, "regex", "", "groups whose name matches this regular expression")
-	fl.BoolVar(&earliest, "to-earliest", false, "to the log start")
-	fl.BoolVar(&latest, "to-latest", false, "to the log end (skip everything not yet consumed)")
-	fl.BoolVar(&current, "to-current", false, "to the committed offset (partitions with no commit: log end)")
-	fl.StringVar(&toOffset, "to-offset", "", "to this offset `N` (clamped into [log start, log end])")
-	fl.StringVar(&shiftBy, "shift-by", "", "move the committed offset by `±N` (1 skips one record, -100 replays 100)")
-	fl.StringVar(&toDatetime, "to-datetime", "", "to the first record at or after `T` (no zone means UTC)")
-	fl.StringVar(&byDuration, "by-duration", "", "to the first record at or after `D` ago (PT1H30M or 90m)")
-	fl.StringVar(&fromFile, "from-file", "", "targets from `FILE`: Kafka CSV or kgroups JSON plan")
-	fl.StringVar(&toGroup, "to-group", "", "copy the committed offsets of group `G`")
-	fl.StringArrayVar(&topics, "topic", nil, "`TOPIC` or TOPIC:0,1,2 to reset (repeatable)")
-	fl.BoolVar(&allTopics, "all-topics", false, "every topic the group has committed")
-	fl.BoolVar(&allowNew, "allow-new-partitions", false, "also commit partitions the group never committed")
+	fl.StringVar(&opts.Regex, "regex", "", "groups whose name matches this Go regular expression (unanchored)")
+	fl.BoolVar(&raw.earliest, "to-earliest", false, "to the log start")
+	fl.BoolVar(&raw.latest, "to-latest", false, "to the log end (skip everything not yet consumed)")
+	fl.BoolVar(&raw.current, "to-current", false, "to the committed offset (partitions with no commit: log end)")
+	fl.StringVar(&raw.toOffset, "to-offset", "", "to this offset `N` (clamped into [log start, log end])")
+	fl.StringVar(&raw.shiftBy, "shift-by", "", "move the committed offset by `±N` (1 skips one record, -100 replays 100)")
+	fl.StringVar(&raw.toDatetime, "to-datetime", "", "to the first record at or after `T` (no zone means UTC)")
+	fl.StringVar(&raw.byDuration, "by-duration", "", "to the first record at or after `D` ago (PT1H30M or 90m)")
+	fl.StringVar(&raw.fromFile, "from-file", "", "targets from `FILE`: Kafka CSV, or a kgroups plan (.json, .yaml)")
+	fl.StringVar(&raw.toGroup, "to-group", "", "copy the committed offsets of group `G`")
+	fl.StringArrayVar(&raw.topics, "topic", nil, "`TOPIC` or TOPIC:0,1,2 to reset (repeatable)")
+	fl.BoolVar(&raw.allTopics, "all-topics", false, "every topic the group has committed")
+	fl.BoolVar(&raw.allowNew, "allow-new-partitions", false, "also commit partitions the group never committed")
 	fl.BoolVar(&opts.Execute, "execute", false, "apply the plan (default: print it and change nothing)")
-	fl.BoolVar(&dryRun, "dry-run", false, "print the plan only (the default)")
+	fl.BoolVar(&raw.dryRun, "dry-run", false, "print the plan only (the default)")
 	fl.BoolVar(&opts.Force, "force", false, "with --execute: apply even if offsets moved since the plan was read")
-	fl.StringVar(&opts.Export, "export", "", "write the plan to `FILE` (.csv: Kafka's format; .json: kgroups plan)")
-	fl.StringVar(&opts.UndoFile, "undo-file", "", "with --execute: write the undo plan to `FILE` (default kgroups-undo-GROUP-TIME.json)")
+	fl.StringVar(&opts.Export, "export", "", "write the plan to `FILE` (.csv: Kafka's format; .json or .yaml: kgroups plan)")
+	fl.StringVar(&opts.UndoFile, "undo-file", "", "with --execute: write the undo plan to this new `FILE` (never overwritten)")
+	fl.StringVar(&raw.undoOf, "undo-of", "", "with --execute: carry this earlier undo `FILE` into the new one (re-run of a partial reset)")
 	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
 	_ = cmd.RegisterFlagCompletionFunc("to-group", comp.Groups)
 	for _, name := range []string{"to-offset", "shift-by", "to-datetime", "by-duration", "regex"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
 	return cmd
+}
+
+// validate checks every flag and reads the files they name, before
+// anything is read from the cluster.
+func (o *ResetOptions) validate(fl *pflag.FlagSet, raw resetFlags) error {
+	var given []string
+	for _, name := range resetTargets {
+		if fl.Changed(name) {
+			given = append(given, "--"+name)
+		}
+	}
+	switch {
+	case len(given) == 0:
+		return flagErrorf("give one target: --%s", strings.Join(resetTargets, ", --"))
+	case len(given) > 1:
+		return flagErrorf("give one target, not %s", strings.Join(given, " and "))
+	}
+	if raw.dryRun && o.Execute {
+		return flagErrorf("--dry-run and --execute exclude each other")
+	}
+	if err := o.validateGroups(); err != nil {
+		return err
+	}
+	t, err := raw.target(fl, o.f.Now(), o.Groups)
+	if err != nil {
+		return err
+	}
+	scope, err := resetoffsets.ParseScope(raw.topics, raw.allTopics, raw.allowNew)
+	if err != nil {
+		return err
+	}
+	if t.Kind != resetoffsets.FromFile && t.Kind != resetoffsets.ToGroup && !raw.allTopics && len(raw.topics) == 0 {
+		return flagErrorf("choose the partitions: --topic TOPIC[:P,...] (repeatable) or --all-topics")
+	}
+	if !o.Execute {
+		for name, set := range map[string]bool{"--force": o.Force, "--undo-file": o.UndoFile != "", "--undo-of": raw.undoOf != ""} {
+			if set {
+				return flagErrorf("%s only matters with --execute", name)
+			}
+		}
+	}
+	if o.Export != "" {
+		if err := resetoffsets.CheckExportPath(o.Export); err != nil {
+			return err
+		}
+	}
+	if o.UndoFile != "" {
+		if err := resetoffsets.CheckUndoPath("--undo-file", o.UndoFile); err != nil {
+			return err
+		}
+		if o.UndoFile == o.Export || (t.File != nil && o.UndoFile == t.File.Path) {
+			return flagErrorf("--undo-file %s is also the plan file: an undo file must be a new file", o.UndoFile)
+		}
+	}
+	if raw.undoOf != "" {
+		pf, err := resetoffsets.ReadUndoFile("--undo-of", raw.undoOf)
+		if err != nil {
+			return err
+		}
+		o.UndoOf = pf
+	}
+	o.Target, o.Scope = t, scope
+	return nil
+}
+
+// target turns the one target flag given into a Target.
+func (raw resetFlags) target(fl *pflag.FlagSet, now time.Time, groups []string) (resetoffsets.Target, error) {
+	t := resetoffsets.Target{}
+	switch {
+	case raw.earliest:
+		t.Kind = resetoffsets.ToEarliest
+	case raw.latest:
+		t.Kind = resetoffsets.ToLatest
+	case raw.current:
+		t.Kind = resetoffsets.ToCurrent
+	case fl.Changed("to-offset"):
+		n, err := strconv.ParseInt(strings.TrimSpace(raw.toOffset), 10, 64)
+		if err != nil || n < 0 {
+			return t, flagErrorf("--to-offset %q: want an offset >= 0", raw.toOffset)
+		}
+		t.Kind, t.Offset, t.Raw = resetoffsets.ToOffset, n, raw.toOffset
+	case fl.Changed("shift-by"):
+		n, err := strconv.ParseInt(strings.TrimSpace(raw.shiftBy), 10, 64)
+		if err != nil || n == 0 {
+			return t, flagErrorf("--shift-by %q: want a non-zero whole number from %d to %d, e.g. 1 (skip one record) or -100 (replay 100)", raw.shiftBy, math.MinInt64, int64(math.MaxInt64))
+		}
+		t.Kind, t.Shift, t.Raw = resetoffsets.ShiftBy, n, raw.shiftBy
+	case fl.Changed("to-datetime"):
+		ts, err := resetoffsets.ParseDatetime(raw.toDatetime)
+		if err != nil {
+			return t, flagErrorf("%s", err)
+		}
+		t.Kind, t.Time, t.Raw = resetoffsets.ToDatetime, ts, raw.toDatetime
+	case fl.Changed("by-duration"):
+		d, err := resetoffsets.ParseDuration(raw.byDuration)
+		if err != nil {
+			return t, flagErrorf("%s", err)
+		}
+		at := now.Add(-d)
+		if err := resetoffsets.CheckTargetTime("--by-duration "+raw.byDuration, at); err != nil {
+			return t, flagErrorf("%s", err)
+		}
+		t.Kind, t.Ago, t.Time, t.Raw = resetoffsets.ByDuration, d, at, raw.byDuration
+	case fl.Changed("from-file"):
+		pf, err := resetoffsets.ReadPlanFile(raw.fromFile)
+		if err != nil {
+			return t, err
+		}
+		t.Kind, t.File, t.Raw = resetoffsets.FromFile, pf, raw.fromFile
+	case fl.Changed("to-group"):
+		if strings.TrimSpace(raw.toGroup) == "" {
+			return t, flagErrorf("--to-group needs a group name")
+		}
+		if slices.Contains(groups, raw.toGroup) {
+			return t, flagErrorf("--to-group %s is also a group being reset", raw.toGroup)
+		}
+		t.Kind, t.Group, t.Raw = resetoffsets.ToGroup, raw.toGroup, raw.toGroup
+	}
+	return t, nil
 }
 
 func (o *ResetOptions) validateGroups() error {
@@ -240,8 +298,7 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 		return err
 	}
 	defer r.cancel()
-	ctx, p, clients := r.ctx, r.out, r.clients
-	facts, err := resetoffsets.Load(ctx, clients.Kgo, o.selection(), o.Target, o.Scope)
+	facts, err := resetoffsets.Load(r.ctx, r.clients.Kgo, o.selection(), o.Target, o.Scope)
 	if err != nil {
 		return r.explain(err)
 	}
@@ -258,8 +315,13 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 		}
 		fmt.Fprintf(o.f.IO.ErrOut, "plan written to %s\n", o.Export)
 	}
+	for _, g := range facts.Groups {
+		if !g.Found {
+			fmt.Fprintf(o.f.IO.ErrOut, "note: group %s does not exist: this plan creates its offsets (check the name)\n", g.Name)
+		}
+	}
 	if !o.Execute {
-		if err := p.ResetPlan(plan); err != nil {
+		if err := r.out.ResetPlan(plan); err != nil {
 			return err
 		}
 		for _, g := range facts.Groups {
@@ -270,86 +332,189 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 		fmt.Fprintln(o.f.IO.ErrOut, "Dry run: nothing was changed. Add --execute to apply this plan.")
 		return nil
 	}
+	return o.apply(r, plan)
+}
 
-	expected := resetoffsets.ExpectedFromFile(o.Target.File, plan)
+// apply runs the guarded write of a plan: undo file first, then commits.
+func (o *ResetOptions) apply(r *clusterRun, plan resetoffsets.Plan) error {
+	errOut := o.f.IO.ErrOut
+	before := resetoffsets.ExpectedFromFile(o.Target.File, plan)
+	expected := before
 	if o.Force {
 		expected = nil
 	}
 	undoPath := o.UndoFile
 	if undoPath == "" {
-		undoPath = fmt.Sprintf("kgroups-undo-%s-%s.json", safeName(plan.Groups()[0]), o.f.Now().UTC().Format("20060102T150405Z"))
+		undoPath = resetoffsets.DefaultUndoPath(o.f.UndoDir(), plan.Groups()[0], o.f.Now())
+		if err := resetoffsets.CheckUndoPath("undo file", undoPath); err != nil {
+			return err
+		}
 	}
-	res, err := resetoffsets.Apply(ctx, clients.Kgo, plan, resetoffsets.ApplyOptions{
+	var written *string
+	res, err := resetoffsets.Apply(r.ctx, r.clients.Kgo, plan, resetoffsets.ApplyOptions{
 		Expected: expected,
+		Before:   before,
 		BeforeCommit: func(undo resetoffsets.Plan) error {
-			if err := resetoffsets.WritePlanFile(undoPath, undo); err != nil {
-				return fmt.Errorf("not applying: cannot write the undo file: %w", err)
+			if o.UndoOf != nil {
+				undo = resetoffsets.MergeUndo(undo, o.UndoOf)
 			}
-			fmt.Fprintf(o.f.IO.ErrOut, "undo file: %s (to reverse: kgroups reset-offsets %s --from-file %s --execute)\n",
+			if len(undo.Rows) == 0 {
+				fmt.Fprintln(errOut, "note: no partition had a commit before, so there is nothing to undo (kgroups delete-offsets removes commits)")
+				return nil
+			}
+			flag := "--undo-file"
+			if o.UndoFile == "" {
+				flag = "undo file"
+			}
+			if err := resetoffsets.CreateUndoFile(flag, undoPath, undo); err != nil {
+				return err
+			}
+			written = &undoPath
+			fmt.Fprintf(errOut, "undo file: %s (to reverse: kgroups reset-offsets %s --from-file %s --execute)\n",
 				undoPath, strings.Join(plan.Groups(), " "), undoPath)
-			if len(undo.Rows) < len(plan.Rows) {
-				fmt.Fprintf(o.f.IO.ErrOut, "note: %d partition(s) had no commit before; an undo cannot remove a commit (kgroups delete-offsets can)\n",
-					len(plan.Rows)-len(undo.Rows))
+			if n := len(plan.Rows) - countGroupsRows(undo, plan); n > 0 {
+				fmt.Fprintf(errOut, "note: %d partition(s) had no commit before; an undo cannot remove a commit (kgroups delete-offsets can)\n", n)
+			}
+			if n := alreadyThere(plan); n > 0 && o.UndoOf == nil && !o.Target.File.Recorded() {
+				fmt.Fprintf(errOut, "note: %d partition(s) already hold their new offset; if an earlier run of this reset set them, "+
+					"their offsets from before are in that run's undo file (pass --undo-of EARLIER-UNDO to carry them into this one)\n", n)
 			}
 			return nil
 		},
 	})
-	var refused *resetoffsets.RefusedError
-	var moved *resetoffsets.MovedError
-	switch {
-	case errors.As(err, &refused):
-		return &FlagError{Msg: refused.Msg}
-	case errors.As(err, &moved):
-		return &FlagError{Msg: moved.Error()}
-	case err != nil:
+	if err != nil {
 		return r.explain(err)
 	}
-	if err := p.ResetResult(res); err != nil {
+	res.UndoFile = written
+	if err := r.out.ResetResult(res); err != nil {
 		return err
 	}
 	return resetOutcome(res, o.f.conn.timeout)
 }
 
-// resetOutcome: all refused because members joined is "nothing changed"
-// (2); some failures next to successes is partial (3); all failed is 1.
+// countGroupsRows counts the undo rows that belong to the plan's partitions.
+func countGroupsRows(undo, plan resetoffsets.Plan) int {
+	in := map[resetoffsets.RowKey]bool{}
+	for _, r := range plan.Rows {
+		in[resetoffsets.RowKey{Group: r.Group, Topic: r.Topic, Partition: r.Partition}] = true
+	}
+	n := 0
+	for _, r := range undo.Rows {
+		if in[resetoffsets.RowKey{Group: r.Group, Topic: r.Topic, Partition: r.Partition}] {
+			n++
+		}
+	}
+	return n
+}
+
+// alreadyThere counts the rows whose partition already holds the new offset.
+func alreadyThere(plan resetoffsets.Plan) int {
+	n := 0
+	for _, r := range plan.Rows {
+		if r.CurrentOffset != nil && *r.CurrentOffset == r.NewOffset {
+			n++
+		}
+	}
+	return n
+}
+
+// resetOutcome: every row confirmed is success; some confirmed and some
+// not is partial (3); none confirmed is a refusal (2) when the broker
+// refused every commit because members joined, else a runtime error (1).
 func resetOutcome(res resetoffsets.Result, timeout time.Duration) error {
 	if res.Failed == 0 {
 		return nil
 	}
-	var failed []string
-	refused, denied, noAnswer := 0, 0, 0
-	groups := map[string]bool{}
+	var notOK []resetoffsets.ResultRow
+	refused, denied, unconfirmed := 0, 0, 0
 	for _, r := range res.Rows {
-		if r.Status != "ok" {
-			failed = append(failed, fmt.Sprintf("%s %s/%d", r.Group, r.Topic, r.Partition))
-			groups[r.Group] = true
-			if r.Refused {
-				refused++
-			}
-			if r.Denied {
-				denied++
-			}
-			if r.NoAnswer {
-				noAnswer++
-			}
+		if r.Status == resetoffsets.StatusOK {
+			continue
+		}
+		notOK = append(notOK, r)
+		if r.Refused {
+			refused++
+		}
+		if r.Denied {
+			denied++
+		}
+		if r.Status == resetoffsets.StatusNotConfirmed {
+			unconfirmed++
 		}
 	}
+	list := summarizeRows(notOK)
+	ok := len(res.Rows) - len(notOK)
 	switch {
-	case noAnswer > 0:
-		return fmt.Errorf("no answer within --timeout %s for %s: those commits may or may not have been written; check with 'kgroups describe', then re-run the same plan (it is safe)",
-			timeout, strings.Join(failed, ", "))
-	case denied == len(res.Rows):
-		names := slices.Sorted(maps.Keys(groups))
-		return fmt.Errorf("not authorized to commit offsets for group %s (it needs READ on the group); nothing was written", strings.Join(names, ", "))
+	case ok > 0:
+		msg := fmt.Sprintf("%d of %d partitions were written; not written: %s", ok, len(res.Rows), list)
+		if unconfirmed > 0 {
+			msg += "; 'not confirmed' may or may not have been written: check with 'kgroups describe'"
+		}
+		return errs.Partialf("%s; re-run the same plan to finish (it is safe)", msg)
 	case refused == len(res.Rows):
-		return flagErrorf("the broker refused every commit: the group has active members (a consumer joined after the check); nothing was written")
-	case res.Failed == len(res.Rows):
-		return fmt.Errorf("every commit failed (%s); nothing was written; re-running the same plan is safe", strings.Join(failed, ", "))
+		return errs.Refusedf("the broker refused every commit: the group has active members (a consumer joined after the check); nothing was written")
+	case denied == len(res.Rows):
+		return errs.Runtimef("not authorized to commit offsets for group %s (it needs READ on the group); nothing was written", strings.Join(groupsOf(notOK), ", "))
+	case unconfirmed > 0:
+		return errs.Runtimef("no answer within --timeout %s: %s; 'not confirmed' may or may not have been written: check with 'kgroups describe', then re-run the same plan (it is safe)",
+			timeout, list)
 	}
-	return &PartialError{Msg: fmt.Sprintf("%d of %d partitions failed: %s; the others were written; re-run the same plan to finish (it is safe)",
-		res.Failed, len(res.Rows), strings.Join(failed, ", "))}
+	return errs.Runtimef("every commit failed (%s); nothing was written; re-running the same plan is safe", list)
 }
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+func groupsOf(rows []resetoffsets.ResultRow) []string {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r.Group] = true
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
 
-func safeName(s string) string { return unsafeName.ReplaceAllString(s, "_") }
+// summarizeRows words rows compactly: per group and status, each topic
+// with its partitions as ranges ("svc orders:0-5,7 (not confirmed)"), so a
+// 2,000-partition failure is one readable line, not 2,000 names.
+func summarizeRows(rows []resetoffsets.ResultRow) string {
+	type key struct{ group, status string }
+	parts := map[key]map[string][]int32{}
+	var order []key
+	for _, r := range rows {
+		k := key{r.Group, r.Status}
+		if parts[k] == nil {
+			parts[k] = map[string][]int32{}
+			order = append(order, k)
+		}
+		parts[k][r.Topic] = append(parts[k][r.Topic], r.Partition)
+	}
+	var out []string
+	for _, k := range order {
+		var topics []string
+		for _, t := range slices.Sorted(maps.Keys(parts[k])) {
+			topics = append(topics, t+":"+partitionRanges(parts[k][t]))
+		}
+		out = append(out, fmt.Sprintf("%s %s (%s)", k.group, strings.Join(topics, " "), k.status))
+	}
+	return strings.Join(out, "; ")
+}
+
+// partitionRanges writes partitions as sorted ranges: 0-5,7,9-10.
+func partitionRanges(ps []int32) string {
+	ps = slices.Clone(ps)
+	slices.Sort(ps)
+	var b strings.Builder
+	for i := 0; i < len(ps); {
+		j := i
+		for j+1 < len(ps) && ps[j+1] == ps[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		if j > i {
+			fmt.Fprintf(&b, "%d-%d", ps[i], ps[j])
+		} else {
+			fmt.Fprintf(&b, "%d", ps[i])
+		}
+		i = j + 1
+	}
+	return b.String()
+}

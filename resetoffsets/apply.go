@@ -11,106 +11,18 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/errs"
 )
-
-// Load reads what a plan needs: the groups (state, members, committed
-// offsets), log offsets of every topic in scope, the --to-group source, and
-// for time targets the offset at that time of every selected partition.
-// Requests are batched per coordinator and per leader, as describe's are.
-func Load(ctx context.Context, cl *kgo.Client, sel describe.Selection, t Target, s Scope) (Facts, error) {
-	sel.Offsets, sel.Members = true, true
-	sel.ExtraTopics = append(sel.ExtraTopics, s.TopicOrder...)
-	if t.Kind == FromFile {
-		for _, r := range t.File.Rows {
-			sel.ExtraTopics = append(sel.ExtraTopics, r.Topic)
-		}
-	}
-	if t.Kind == ToGroup {
-		sel.Groups = append(append([]string(nil), sel.Groups...), t.Group)
-	}
-	snap, err := describe.Fetch(ctx, cl, sel)
-	if err != nil {
-		return Facts{}, err
-	}
-	f := Facts{Topics: snap.Topics}
-	for i := range snap.Groups {
-		g := snap.Groups[i]
-		if t.Kind == ToGroup && g.Name == t.Group {
-			f.Other = &g
-			continue
-		}
-		if g.Err != "" {
-			return Facts{}, &PlanError{Msg: fmt.Sprintf("group %s: %s", g.Name, g.Err)}
-		}
-		f.Groups = append(f.Groups, g)
-	}
-	if t.Kind == ToDatetime || t.Kind == ByDuration {
-		var tps []describe.TP
-		for i := range f.Groups {
-			sel, _, err := SelectPartitions(f, &f.Groups[i], t, s)
-			if err != nil {
-				return Facts{}, err
-			}
-			tps = append(tps, sel...)
-		}
-		if f.TimeOffsets, err = offsetsForTime(ctx, cl, tps, t.Time.UnixMilli()); err != nil {
-			return Facts{}, err
-		}
-	}
-	return f, nil
-}
-
-// offsetsForTime lists, per partition, the first offset with a timestamp at
-// or after ms (-1 if none): one ListOffsets request per partition leader.
-func offsetsForTime(ctx context.Context, cl *kgo.Client, tps []describe.TP, ms int64) (map[describe.TP]int64, error) {
-	out := map[describe.TP]int64{}
-	if len(tps) == 0 {
-		return out, nil
-	}
-	byTopic := map[string][]int32{}
-	for _, tp := range tps {
-		byTopic[tp.Topic] = append(byTopic[tp.Topic], tp.Partition)
-	}
-	req := kmsg.NewPtrListOffsetsRequest()
-	for t, ps := range byTopic {
-		rt := kmsg.NewListOffsetsRequestTopic()
-		rt.Topic = t
-		for _, p := range ps {
-			rp := kmsg.NewListOffsetsRequestTopicPartition()
-			rp.Partition, rp.Timestamp = p, ms
-			rt.Partitions = append(rt.Partitions, rp)
-		}
-		req.Topics = append(req.Topics, rt)
-	}
-	for _, sh := range cl.RequestSharded(ctx, req) {
-		if sh.Err != nil {
-			return nil, sh.Err
-		}
-		for _, t := range sh.Resp.(*kmsg.ListOffsetsResponse).Topics {
-			for _, p := range t.Partitions {
-				if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
-					return nil, &PlanError{Msg: fmt.Sprintf("cannot find the offset by time of %s/%d: %v", t.Topic, p.Partition, err)}
-				}
-				out[describe.TP{Topic: t.Topic, Partition: p.Partition}] = p.Offset
-			}
-		}
-	}
-	return out, nil
-}
-
-// RefusedError: a group is not Empty/Dead (or the broker refused the
-// commit because members joined). Nothing was written: exit 2.
-type RefusedError struct{ Msg string }
-
-func (e *RefusedError) Error() string { return e.Msg }
 
 // MovedError: offsets changed since the plan was made. Nothing was written.
 type MovedError struct {
 	Rows []string // "group topic/partition: planned from X, now Y"
 }
+
+// ExitCode: a refusal, nothing was written (exit 2).
+func (e *MovedError) ExitCode() int { return errs.ExitUsage }
 
 func (e *MovedError) Error() string {
 	return fmt.Sprintf("refusing to apply: %d partition(s) moved since the plan was made (use --force to apply anyway):\n  %s",
@@ -124,9 +36,15 @@ type ApplyOptions struct {
 	// neither that nor the row's new offset (already applied by an earlier,
 	// partial run): the plan was reviewed against numbers that moved.
 	Expected map[RowKey]*int64
+	// Before is each row's committed offset from before this plan was
+	// first applied, where known (a reviewed plan file records it). A
+	// partition that already holds its new offset and had another offset
+	// before was changed by an earlier, partial run of this plan: its undo
+	// row restores Before, not the offset as it is now, so a re-run never
+	// loses the first run's "before" offsets.
+	Before map[RowKey]*int64
 	// BeforeCommit runs after every check, just before the first write,
-	// with the undo plan (the offsets as they are now). An error aborts
-	// with nothing written.
+	// with the undo plan. An error aborts with nothing written.
 	BeforeCommit func(undo Plan) error
 }
 
@@ -179,7 +97,22 @@ type Result struct {
 	Target        string      `json:"target" yaml:"target"`
 	Rows          []ResultRow `json:"rows" yaml:"rows"`
 	Failed        int         `json:"failed" yaml:"failed"`
+	// UndoFile is the undo plan written before the first commit (null when
+	// none was needed: no partition had a commit before).
+	UndoFile *string `json:"undo_file" yaml:"undo_file"`
 }
+
+// Per-row outcomes of Apply. A row is "ok" only when the broker confirmed
+// the commit; "failed" when the broker answered with an error (nothing was
+// written for it); "not confirmed" when no answer came (a timeout, a broken
+// connection: it may or may not have been written); "not sent" when the run
+// ended before its request went out.
+const (
+	StatusOK           = "ok"
+	StatusFailed       = "failed"
+	StatusNotConfirmed = "not confirmed"
+	StatusNotSent      = "not sent"
+)
 
 // ResultRow is one partition's outcome.
 type ResultRow struct {
@@ -188,15 +121,12 @@ type ResultRow struct {
 	Partition   int32   `json:"partition" yaml:"partition"`
 	PriorOffset *int64  `json:"prior_offset" yaml:"prior_offset"`
 	NewOffset   int64   `json:"new_offset" yaml:"new_offset"`
-	Status      string  `json:"status" yaml:"status"` // "ok" or "failed"
+	Status      string  `json:"status" yaml:"status"` // StatusOK, StatusFailed, StatusNotConfirmed, StatusNotSent
 	Error       *string `json:"error" yaml:"error"`
 	// Refused: the broker refused because the group has members.
 	Refused bool `json:"-" yaml:"-"`
 	// Denied: the user may not commit offsets for the group.
 	Denied bool `json:"-" yaml:"-"`
-	// NoAnswer: the broker did not answer with an error code (a timeout, a
-	// broken connection), so the commit may or may not have landed.
-	NoAnswer bool `json:"-" yaml:"-"`
 }
 
 // Inactive reports whether a group's offsets may be changed: it is Empty,
@@ -241,22 +171,31 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 	}
 
 	var moved []string
-	undo := Plan{SchemaVersion: 1, Kind: PlanKind, Target: "undo of " + plan.Target, CreatedAt: plan.CreatedAt, Rows: []Row{}}
+	undo := Plan{SchemaVersion: 1, Kind: PlanKind, Target: undoPrefix + plan.Target, CreatedAt: plan.CreatedAt, Rows: []Row{}}
 	for _, r := range plan.Rows {
 		g := now[r.Group]
 		tp := describe.TP{Topic: r.Topic, Partition: r.Partition}
+		k := RowKey{r.Group, r.Topic, r.Partition}
 		cur, has := g.Committed[tp]
-		if want, guarded := opts.Expected[RowKey{r.Group, r.Topic, r.Partition}]; guarded {
+		if want, guarded := opts.Expected[k]; guarded {
 			same := (want == nil && !has) || (want != nil && has && *want == cur)
 			done := has && cur == r.NewOffset
 			if !same && !done {
 				moved = append(moved, fmt.Sprintf("%s %s/%d: planned from %s, now %s", r.Group, r.Topic, r.Partition, offText(want), offText(ptrIf(cur, has))))
 			}
 		}
-		if has {
-			newOff := r.NewOffset
-			undo.Rows = append(undo.Rows, Row{Group: r.Group, Topic: r.Topic, Partition: r.Partition, CurrentOffset: &newOff, NewOffset: cur})
+		if !has {
+			continue // no commit to restore: an undo cannot remove a commit
 		}
+		restore := cur
+		var note *string
+		if before := opts.Before[k]; before != nil && cur == r.NewOffset && *before != cur {
+			restore = *before
+			n := fmt.Sprintf("restores %d, the offset before an earlier run of this plan set %d", *before, cur)
+			note = &n
+		}
+		newOff := r.NewOffset
+		undo.Rows = append(undo.Rows, Row{Group: r.Group, Topic: r.Topic, Partition: r.Partition, CurrentOffset: &newOff, NewOffset: restore, Note: note})
 	}
 	if len(moved) > 0 {
 		return res, &MovedError{Rows: moved}
@@ -278,7 +217,18 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 			os.AddOffset(r.Topic, r.Partition, r.NewOffset, -1)
 			tp := describe.TP{Topic: r.Topic, Partition: r.Partition}
 			cur, has := now[group].Committed[tp]
-			rows = append(rows, ResultRow{Group: group, Topic: r.Topic, Partition: r.Partition, PriorOffset: ptrIf(cur, has), NewOffset: r.NewOffset, Status: "ok"})
+			rows = append(rows, ResultRow{Group: group, Topic: r.Topic, Partition: r.Partition, PriorOffset: ptrIf(cur, has), NewOffset: r.NewOffset, Status: StatusOK})
+		}
+		if ctx.Err() != nil {
+			// The run is over (--timeout, Ctrl-C): this group's commit is
+			// never sent, so nothing of it was written.
+			msg := "the run ended (" + commitErrText(ctx.Err()) + ") before this group's commit was sent"
+			for i := range rows {
+				rows[i].Status, rows[i].Error = StatusNotSent, &msg
+				res.Failed++
+			}
+			res.Rows = append(res.Rows, rows...)
+			continue
 		}
 		resp, err := adm.CommitOffsets(ctx, group, os)
 		for i := range rows {
@@ -288,19 +238,71 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 			} else if or, ok := resp.Lookup(rows[i].Topic, rows[i].Partition); ok {
 				perr = or.Err
 			} else {
-				perr = errors.New("no answer for this partition")
+				perr = errors.New("the broker's answer does not mention this partition")
 			}
-			if perr != nil {
-				msg := commitErrText(perr)
-				rows[i].Status, rows[i].Error, rows[i].Refused, rows[i].Denied = "failed", &msg, ActiveRefusal(perr), Denied(perr)
-				var brokerSaid *kerr.Error
-				rows[i].NoAnswer = !errors.As(perr, &brokerSaid)
-				res.Failed++
+			if perr == nil {
+				continue
 			}
+			msg := commitErrText(perr)
+			var brokerSaid *kerr.Error
+			rows[i].Status, rows[i].Error, rows[i].Refused, rows[i].Denied = StatusFailed, &msg, ActiveRefusal(perr), Denied(perr)
+			if !errors.As(perr, &brokerSaid) {
+				// No error code from the broker: the commit may have landed.
+				rows[i].Status = StatusNotConfirmed
+			}
+			res.Failed++
 		}
 		res.Rows = append(res.Rows, rows...)
 	}
 	return res, nil
+}
+
+// MergeUndo carries an earlier undo file into a new one, for a re-run of
+// a reset that partly landed: a partition the earlier run set (it still
+// holds the offset the earlier undo file says that run wrote) is restored
+// to the earlier file's target, the offset from before both runs; the
+// earlier file's other partitions are carried over as they are. The result
+// alone restores everything both runs changed.
+func MergeUndo(undo Plan, earlier *PlanFile) Plan {
+	out := undo
+	out.Rows = nil
+	group := ""
+	if gs := undo.Groups(); len(gs) == 1 {
+		group = gs[0]
+	}
+	type entry struct {
+		row  FileRow
+		used bool
+	}
+	prev := map[RowKey]*entry{}
+	var order []RowKey
+	for _, r := range earlier.Rows {
+		g := r.Group
+		if g == "" {
+			g = group
+		}
+		k := RowKey{g, r.Topic, r.Partition}
+		prev[k] = &entry{row: r}
+		order = append(order, k)
+	}
+	for _, r := range undo.Rows {
+		k := RowKey{r.Group, r.Topic, r.Partition}
+		if e := prev[k]; e != nil {
+			e.used = true
+			if e.row.Current != nil && *e.row.Current == r.NewOffset && e.row.Offset != r.NewOffset {
+				n := fmt.Sprintf("restores %d from %s (the offset before the earlier run set %d)", e.row.Offset, earlier.Path, r.NewOffset)
+				r.NewOffset, r.Note = e.row.Offset, &n
+			}
+		}
+		out.Rows = append(out.Rows, r)
+	}
+	for _, k := range order {
+		if e := prev[k]; !e.used {
+			n := "carried over from " + earlier.Path
+			out.Rows = append(out.Rows, Row{Group: k.Group, Topic: k.Topic, Partition: k.Partition, CurrentOffset: e.row.Current, NewOffset: e.row.Offset, Note: &n})
+		}
+	}
+	return out
 }
 
 // describeActive names a group's state and members for a refusal.
@@ -330,6 +332,8 @@ func commitErrText(err error) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
 		return "no answer before the timeout: may or may not have been written"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
 	case errors.Is(err, kerr.GroupAuthorizationFailed):
 		return "not authorized (GROUP_AUTHORIZATION_FAILED: the user needs READ on the group to commit, DELETE to delete)"
 	case errors.Is(err, kerr.TopicAuthorizationFailed):

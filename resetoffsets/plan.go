@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/errs"
 )
 
 // Facts is everything a plan is computed from, read by Load.
@@ -23,6 +24,9 @@ type Facts struct {
 type PlanError struct{ Msg string }
 
 func (e *PlanError) Error() string { return e.Msg }
+
+// ExitCode: the cluster cannot answer what the plan needs (exit 1).
+func (e *PlanError) ExitCode() int { return errs.ExitError }
 
 // BuildPlan computes the new offset of every partition in scope. It is pure:
 // every number comes from facts. Targets outside [log start, log end] are
@@ -183,6 +187,16 @@ func partitionExists(f Facts, tp describe.TP, prefix string) error {
 	return nil
 }
 
+// shift adds n to an offset, reporting an int64 overflow instead of
+// wrapping.
+func shift(cur, n int64) (int64, bool) {
+	sum := cur + n
+	if (n > 0 && sum < cur) || (n < 0 && sum > cur) {
+		return 0, true
+	}
+	return sum, false
+}
+
 func planRow(f Facts, g *describe.GroupFacts, tp describe.TP, t Target, fileOffsets map[describe.TP]int64) (Row, error) {
 	pf := f.Topics[tp.Topic].Partitions[tp.Partition]
 	row := Row{Group: g.Name, Topic: tp.Topic, Partition: tp.Partition}
@@ -197,9 +211,14 @@ func planRow(f Facts, g *describe.GroupFacts, tp describe.TP, t Target, fileOffs
 	row.LogStartOffset, row.LogEndOffset = &start, &end
 	var notes []string
 	cur, hasCur := g.Committed[tp]
-	if hasCur {
+	switch {
+	case hasCur:
 		row.CurrentOffset = &cur
-	} else {
+	case !g.Found:
+		// A typo in a group name would otherwise reset a group nobody
+		// reads: say so where the plan is reviewed.
+		notes = append(notes, "new group: no offsets before")
+	default:
 		notes = append(notes, "no commit before")
 	}
 	var target int64
@@ -222,7 +241,18 @@ func planRow(f Facts, g *describe.GroupFacts, tp describe.TP, t Target, fileOffs
 			return row, inputErrorf("--shift-by needs a committed offset to shift, and %s has none on %s/%d (use --to-offset, or drop --allow-new-partitions)",
 				g.Name, tp.Topic, tp.Partition)
 		}
-		target = cur + t.Shift
+		var overflow bool
+		target, overflow = shift(cur, t.Shift)
+		if overflow {
+			// cur + shift does not fit in an offset: saturate at the log's
+			// edge instead of wrapping around to the other end.
+			edge, word := end, "end"
+			if t.Shift < 0 {
+				edge, word = start, "start"
+			}
+			notes = append(notes, fmt.Sprintf("%d %+d is out of range: saturated at log %s %d", cur, t.Shift, word, edge))
+			target = edge
+		}
 	case ToDatetime, ByDuration:
 		off, ok := f.TimeOffsets[tp]
 		if !ok || off < 0 {

@@ -1,16 +1,21 @@
 package resetoffsets
 
 import (
-	"bufio"
 	"bytes"
+	"crypto/rand"
+	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // PlanKind marks a kgroups reset plan document.
@@ -51,12 +56,17 @@ func (p Plan) Groups() []string {
 	return out
 }
 
-// PlanFile is a --from-file input: AK CSV or a kgroups JSON plan.
+// PlanFile is a --from-file input: AK CSV or a kgroups JSON/YAML plan.
 type PlanFile struct {
 	Path   string
-	Format string // "csv" or "json"
+	Format string // "csv", "json" or "yaml"
+	Target string // JSON/YAML plans: the target they were made with
 	Rows   []FileRow
 }
+
+// Recorded reports whether the file recorded each row's current offset at
+// planning time (kgroups plans do; Kafka's CSV does not).
+func (pf *PlanFile) Recorded() bool { return pf != nil && pf.Format != "csv" }
 
 // FileRow is one target offset read from a file.
 type FileRow struct {
@@ -64,180 +74,215 @@ type FileRow struct {
 	Topic     string
 	Partition int32
 	Offset    int64
-	Current   *int64 // JSON plans: the current offset when planned (for the guard)
-	Line      int    // CSV line, or JSON row index + 1
+	Current   *int64 // JSON/YAML plans: the current offset when planned (for the guard)
+	Line      int    // CSV line, or JSON/YAML row index + 1
 }
 
-// ReadPlanFile reads --from-file: a JSON plan when the content starts with
-// '{', else Kafka's headerless CSV (topic,partition,offset or
-// group,topic,partition,offset).
+// ReadPlanFile reads --from-file: see ParsePlanFile for the formats.
 func ReadPlanFile(path string) (*PlanFile, error) {
+	return readPlanFileFlag("--from-file", path)
+}
+
+func readPlanFileFlag(flag, path string) (*PlanFile, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, inputErrorf("--from-file %s: file not found", path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, inputErrorf("%s %s: file not found", flag, path)
 		}
-		return nil, inputErrorf("--from-file %s: cannot read: %v", path, err)
+		return nil, inputErrorf("%s %s: cannot read: %v", flag, path, pathErr(err))
 	}
 	return ParsePlanFile(path, b)
 }
 
-// ParsePlanFile parses plan file content; name is used in messages.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// ParsePlanFile parses plan file content; name is used in messages and, by
+// its extension, picks the format: .json (kgroups plan), .yaml/.yml (the
+// same plan as -o yaml prints it), .csv (Kafka's headerless CSV,
+// RFC 4180 quoting). Any other name is read by content: '{' or '[' first
+// is JSON, a "key:" line of the plan is YAML, anything else CSV. A UTF-8
+// byte order mark is skipped. Errors name the format that was tried.
 func ParsePlanFile(name string, b []byte) (*PlanFile, error) {
-	trimmed := bytes.TrimSpace(b)
-	if len(trimmed) == 0 {
+	b = bytes.TrimPrefix(b, utf8BOM)
+	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, inputErrorf("--from-file %s: the file is empty", name)
 	}
-	if trimmed[0] == '{' {
-		return parseJSONPlan(name, trimmed)
+	switch format, why := detectFormat(name, b); format {
+	case "json":
+		return parseJSONPlan(name, b, why)
+	case "yaml":
+		return parseYAMLPlan(name, b, why)
+	default:
+		return parseCSVPlan(name, b, why)
 	}
-	return parseCSVPlan(name, b)
 }
 
-func parseCSVPlan(name string, b []byte) (*PlanFile, error) {
-	pf := &PlanFile{Path: name, Format: "csv"}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	cols := 0
-	line := 0
-	seen := map[string]int{}
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(strings.TrimSuffix(sc.Text(), "\r"))
-		if text == "" {
+// detectFormat picks a plan file's format, and says why in a few words
+// (for the error message).
+func detectFormat(name string, b []byte) (format, why string) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json":
+		return "json", "read as a kgroups JSON plan (.json)"
+	case ".yaml", ".yml":
+		return "yaml", "read as a kgroups YAML plan (.yaml)"
+	case ".csv":
+		return "csv", "read as Kafka's CSV (.csv)"
+	}
+	trimmed := bytes.TrimSpace(b)
+	if trimmed[0] == '{' || trimmed[0] == '[' {
+		return "json", "read as a kgroups JSON plan: it starts with '" + string(trimmed[0]) + "'"
+	}
+	for _, line := range strings.Split(string(trimmed), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		fields := strings.Split(text, ",")
-		for i := range fields {
-			fields[i] = strings.TrimSpace(fields[i])
+		if line == "---" || yamlPlanKey(line) {
+			return "yaml", "read as a kgroups YAML plan: it starts like one"
+		}
+		break
+	}
+	return "csv", "read as Kafka's CSV: not .json, .yaml or .csv, and not JSON or YAML"
+}
+
+func yamlPlanKey(line string) bool {
+	for _, k := range []string{"schema_version", "kind", "target", "created_at", "rows"} {
+		if strings.HasPrefix(line, k+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// parseCSVPlan reads Kafka's reset CSV: topic,partition,offset for one
+// group, or group,topic,partition,offset; no header; fields quoted as
+// RFC 4180 (encoding/csv) where they hold commas or quotes.
+func parseCSVPlan(name string, b []byte, why string) (*PlanFile, error) {
+	pf := &PlanFile{Path: name, Format: "csv"}
+	r := csv.NewReader(bytes.NewReader(b))
+	r.FieldsPerRecord = -1
+	cols := 0
+	seen := map[string]int{}
+	bad := func(line int, format string, args ...any) error {
+		return inputErrorf("%s:%d: %s (%s)", name, line, fmt.Sprintf(format, args...), why)
+	}
+	for {
+		fields, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, bad(pe.Line, "%v", pe.Err)
+			}
+			return nil, bad(0, "%v", err)
+		}
+		line, _ := r.FieldPos(0)
+		if len(fields) == 1 && strings.TrimSpace(fields[0]) == "" {
+			continue
 		}
 		if cols == 0 {
 			cols = len(fields)
 			if cols != 3 && cols != 4 {
-				return nil, inputErrorf("%s:%d: %d columns; want topic,partition,offset or group,topic,partition,offset (no header)", name, line, cols)
+				return nil, bad(line, "%d columns; want topic,partition,offset or group,topic,partition,offset (no header)", cols)
 			}
 		}
 		if len(fields) != cols {
-			return nil, inputErrorf("%s:%d: %d columns, but line 1 has %d", name, line, len(fields), cols)
+			return nil, bad(line, "%d columns, but line 1 has %d", len(fields), cols)
 		}
-		r := FileRow{Line: line}
+		row := FileRow{Line: line}
 		if cols == 4 {
-			r.Group, fields = fields[0], fields[1:]
-			if r.Group == "" {
-				return nil, inputErrorf("%s:%d: empty group", name, line)
+			// A group name is taken as written: Kafka allows spaces in it.
+			row.Group, fields = fields[0], fields[1:]
+			if row.Group == "" {
+				return nil, bad(line, "empty group")
 			}
 		}
-		r.Topic = fields[0]
-		if r.Topic == "" {
-			return nil, inputErrorf("%s:%d: empty topic", name, line)
+		row.Topic = strings.TrimSpace(fields[0])
+		if row.Topic == "" {
+			return nil, bad(line, "empty topic")
 		}
-		if err := checkTopic(r.Topic); err != nil {
-			return nil, inputErrorf("%s:%d: %v", name, line, err)
+		if err := checkTopic(row.Topic); err != nil {
+			return nil, bad(line, "%v", err)
 		}
-		p, err := strconv.ParseInt(fields[1], 10, 32)
+		p, err := strconv.ParseInt(strings.TrimSpace(fields[1]), 10, 32)
 		if err != nil || p < 0 {
-			return nil, inputErrorf("%s:%d: partition %q is not a number >= 0", name, line, fields[1])
+			return nil, bad(line, "partition %q is not a number >= 0", fields[1])
 		}
-		r.Partition = int32(p)
-		o, err := strconv.ParseInt(fields[2], 10, 64)
+		row.Partition = int32(p)
+		o, err := strconv.ParseInt(strings.TrimSpace(fields[2]), 10, 64)
 		if err != nil || o < 0 {
-			return nil, inputErrorf("%s:%d: offset %q is not a number >= 0", name, line, fields[2])
+			return nil, bad(line, "offset %q is not a number >= 0", fields[2])
 		}
-		r.Offset = o
-		key := fmt.Sprintf("%s\x00%s\x00%d", r.Group, r.Topic, r.Partition)
+		row.Offset = o
+		key := row.Group + "\x00" + row.Topic + "\x00" + strconv.Itoa(int(row.Partition))
 		if prev, dup := seen[key]; dup {
-			return nil, inputErrorf("%s:%d: %s/%d is already on line %d", name, line, r.Topic, r.Partition, prev)
+			return nil, bad(line, "%s/%d is already on line %d", row.Topic, row.Partition, prev)
 		}
 		seen[key] = line
-		pf.Rows = append(pf.Rows, r)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, inputErrorf("%s:%d: %v", name, line+1, err)
+		pf.Rows = append(pf.Rows, row)
 	}
 	if len(pf.Rows) == 0 {
-		return nil, inputErrorf("--from-file %s: no rows", name)
+		return nil, inputErrorf("--from-file %s: no rows (%s)", name, why)
 	}
 	return pf, nil
 }
 
-func parseJSONPlan(name string, b []byte) (*PlanFile, error) {
-	var p Plan
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&p); err != nil {
-		return nil, inputErrorf("%s: not a kgroups plan: %v", name, jsonErr(err, b))
-	}
-	if p.Kind != PlanKind {
-		return nil, inputErrorf("%s: \"kind\" is %q, want %q (a file written by 'kgroups reset-offsets --export plan.json')", name, p.Kind, PlanKind)
-	}
-	if p.SchemaVersion != 1 {
-		return nil, inputErrorf("%s: schema_version %d is not supported (this kgroups reads 1)", name, p.SchemaVersion)
-	}
-	if len(p.Rows) == 0 {
-		return nil, inputErrorf("%s: the plan has no rows", name)
-	}
-	pf := &PlanFile{Path: name, Format: "json"}
-	seen := map[string]int{}
-	for i, r := range p.Rows {
-		at := fmt.Sprintf("%s: rows[%d]", name, i)
-		switch {
-		case r.Group == "":
-			return nil, inputErrorf("%s: empty group", at)
-		case r.Topic == "":
-			return nil, inputErrorf("%s: empty topic", at)
-		case checkTopic(r.Topic) != nil:
-			return nil, inputErrorf("%s: %v", at, checkTopic(r.Topic))
-		case r.Partition < 0:
-			return nil, inputErrorf("%s: partition %d is negative", at, r.Partition)
-		case r.NewOffset < 0:
-			return nil, inputErrorf("%s: new_offset %d is negative", at, r.NewOffset)
-		case r.CurrentOffset != nil && *r.CurrentOffset < 0:
-			return nil, inputErrorf("%s: current_offset %d is negative", at, *r.CurrentOffset)
-		}
-		key := fmt.Sprintf("%s\x00%s\x00%d", r.Group, r.Topic, r.Partition)
-		if prev, dup := seen[key]; dup {
-			return nil, inputErrorf("%s: %s %s/%d is already rows[%d]", at, r.Group, r.Topic, r.Partition, prev)
-		}
-		seen[key] = i
-		pf.Rows = append(pf.Rows, FileRow{Group: r.Group, Topic: r.Topic, Partition: r.Partition, Offset: r.NewOffset,
-			Current: r.CurrentOffset, Line: i + 1})
-	}
-	return pf, nil
-}
-
-// jsonErr adds a line number to JSON syntax errors.
-func jsonErr(err error, b []byte) string {
-	if se, ok := err.(*json.SyntaxError); ok {
-		line := 1 + bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n"))
-		return fmt.Sprintf("line %d: %v", line, se)
-	}
-	if te, ok := err.(*json.UnmarshalTypeError); ok {
-		return fmt.Sprintf("field %q: %v is not a %v", te.Field, te.Value, te.Type)
-	}
-	return err.Error()
-}
-
-// WritePlanFile writes the plan by file extension: .csv (Kafka's format:
-// 3 columns for one group, else 4) or .json.
+// WritePlanFile writes the plan for --export by file extension: .csv
+// (Kafka's format: 3 columns for one group, else 4), .json or .yaml. An
+// existing file is replaced, except an undo file, which is never
+// overwritten.
 func WritePlanFile(path string, p Plan) error {
 	var buf bytes.Buffer
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		WriteCSV(&buf, p)
-	case ".json":
-		if err := WriteJSON(&buf, p); err != nil {
-			return err
-		}
-	default:
-		return inputErrorf("--export %s: use a .csv (Kafka's format) or .json (kgroups plan) file name", path)
+	if err := encodePlan(&buf, "--export", path, p); err != nil {
+		return err
+	}
+	if isUndoFile(path) {
+		return refusedf("--export %s: that file is an undo file (it holds offsets from before a reset); refusing to overwrite it: choose another name", path)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return inputErrorf("--export %s: cannot write: %v", path, pathErr(err))
 	}
 	return nil
 }
 
-// WriteCSV writes Kafka's headerless reset CSV.
-func WriteCSV(w io.Writer, p Plan) {
+func encodePlan(w io.Writer, flag, path string, p Plan) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return WriteCSV(w, p)
+	case ".json":
+		return WriteJSON(w, p)
+	case ".yaml", ".yml":
+		return WriteYAML(w, p)
+	}
+	return inputErrorf("%s %s: use a .csv (Kafka's format), .json or .yaml (kgroups plan) file name", flag, path)
+}
+
+// CheckExportPath validates an --export name before anything is read.
+func CheckExportPath(path string) error {
+	return encodePlan(io.Discard, "--export", path, Plan{})
+}
+
+// isUndoFile reports whether path holds a kgroups undo plan.
+func isUndoFile(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	var head struct {
+		Kind   string `json:"kind"`
+		Target string `json:"target"`
+	}
+	if json.Unmarshal(bytes.TrimPrefix(b, utf8BOM), &head) != nil {
+		return false
+	}
+	return head.Kind == PlanKind && strings.HasPrefix(head.Target, undoPrefix)
+}
+
+// WriteCSV writes Kafka's headerless reset CSV, quoted as RFC 4180 where a
+// group name needs it.
+func WriteCSV(w io.Writer, p Plan) error {
 	rows := append([]Row(nil), p.Rows...)
 	sort.SliceStable(rows, func(i, j int) bool {
 		if rows[i].Group != rows[j].Group {
@@ -249,13 +294,18 @@ func WriteCSV(w io.Writer, p Plan) {
 		return rows[i].Partition < rows[j].Partition
 	})
 	one := len(p.Groups()) == 1
+	cw := csv.NewWriter(w)
 	for _, r := range rows {
-		if one {
-			fmt.Fprintf(w, "%s,%d,%d\n", r.Topic, r.Partition, r.NewOffset)
-		} else {
-			fmt.Fprintf(w, "%s,%s,%d,%d\n", r.Group, r.Topic, r.Partition, r.NewOffset)
+		rec := []string{r.Topic, strconv.Itoa(int(r.Partition)), strconv.FormatInt(r.NewOffset, 10)}
+		if !one {
+			rec = append([]string{r.Group}, rec...)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
 		}
 	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // WriteJSON writes the plan document.
@@ -264,4 +314,115 @@ func WriteJSON(w io.Writer, p Plan) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(p)
+}
+
+// undoPrefix starts the target of every undo plan.
+const undoPrefix = "undo of "
+
+// CreateUndoFile writes an undo plan to path, creating the file
+// exclusively: an existing file is never overwritten (exit 2, nothing
+// written to the cluster). Missing directories are created.
+func CreateUndoFile(flag, path string, p Plan) error {
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, p); err != nil {
+		return err
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return inputErrorf("%s %s: cannot create the directory: %v", flag, path, pathErr(err))
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return refusedf("%s %s: the file exists; an undo file is never overwritten (it may hold the only copy of earlier offsets): choose a new name", flag, path)
+		}
+		return inputErrorf("%s %s: cannot create: %v", flag, path, pathErr(err))
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		return inputErrorf("%s %s: cannot write: %v", flag, path, pathErr(err))
+	}
+	if err := f.Close(); err != nil {
+		return inputErrorf("%s %s: cannot write: %v", flag, path, pathErr(err))
+	}
+	return nil
+}
+
+// CheckUndoPath refuses, before anything is read or written, an undo path
+// that exists or whose directory cannot take a file.
+func CheckUndoPath(flag, path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return refusedf("%s %s: the file exists; an undo file is never overwritten (it may hold the only copy of earlier offsets): choose a new name", flag, path)
+	}
+	dir := filepath.Dir(path)
+	for {
+		st, err := os.Stat(dir)
+		if err == nil {
+			if !st.IsDir() {
+				return inputErrorf("%s %s: %s is not a directory", flag, path, dir)
+			}
+			probe, err := os.CreateTemp(dir, ".kgroups-undo-probe-*")
+			if err != nil {
+				return inputErrorf("%s %s: cannot create files in %s: %v", flag, path, dir, pathErr(err))
+			}
+			probe.Close()
+			os.Remove(probe.Name())
+			return nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return inputErrorf("%s %s: cannot use the directory: %v", flag, path, pathErr(err))
+		}
+		dir = parent // created on write
+	}
+}
+
+// DefaultUndoPath is a fresh undo file name in dir:
+// undo-GROUP-20261121T093000.123Z-1a2b3c.json (time to the millisecond and
+// a random suffix, so two runs never collide).
+func DefaultUndoPath(dir, group string, now time.Time) string {
+	var rnd [3]byte
+	_, _ = rand.Read(rnd[:])
+	name := fmt.Sprintf("undo-%s-%s-%s.json", safeFileName(group), now.UTC().Format("20060102T150405.000Z"), hex.EncodeToString(rnd[:]))
+	return filepath.Join(dir, name)
+}
+
+// safeFileName keeps a group name usable as part of a file name.
+func safeFileName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+		if b.Len() >= 80 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// pathErr is the OS's reason without the path, which messages already name.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ReadUndoFile reads an undo file written by kgroups (--undo-of): a
+// kgroups JSON plan whose target says it is an undo.
+func ReadUndoFile(flag, path string) (*PlanFile, error) {
+	pf, err := readPlanFileFlag(flag, path)
+	if err != nil {
+		return nil, err
+	}
+	if !pf.Recorded() || !strings.HasPrefix(pf.Target, undoPrefix) {
+		return nil, inputErrorf("%s %s: not a kgroups undo file (one written by --execute, whose target starts %q)", flag, path, undoPrefix)
+	}
+	return pf, nil
 }

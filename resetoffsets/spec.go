@@ -55,6 +55,12 @@ func (t Target) String() string {
 // InputError is bad user input (exit 2): kgroups' one input-error type.
 type InputError = errs.InputError
 
+// RefusedError is a safety check that refused (a group with members, a
+// file that must not be overwritten): exit 2, nothing changed.
+type RefusedError = errs.RefusedError
+
+func refusedf(format string, args ...any) error { return errs.Refusedf(format, args...) }
+
 func inputErrorf(format string, args ...any) error {
 	return &InputError{Msg: fmt.Sprintf(format, args...)}
 }
@@ -70,6 +76,9 @@ var (
 // milliseconds (13 digits). A value without a zone is UTC, as in Kafka.
 func ParseDatetime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "-") && allDigits.MatchString(s[1:]) {
+		return time.Time{}, fmt.Errorf("--to-datetime %s: a negative unix timestamp is before 1970; Kafka keeps no record that old (and -1, -2 are its 'latest'/'earliest' sentinels: use --to-latest or --to-earliest)", s)
+	}
 	if allDigits.MatchString(s) {
 		n, err := strconv.ParseInt(s, 10, 64)
 		switch {
@@ -102,7 +111,24 @@ func ParseDatetime(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--to-datetime %q: %v", s, cleanTimeErr(err))
 	}
+	if err := CheckTargetTime("--to-datetime "+s, t); err != nil {
+		return time.Time{}, err
+	}
 	return t.UTC(), nil
+}
+
+// CheckTargetTime refuses a target time Kafka cannot search: before the
+// Unix epoch (ListOffsets would read a negative millisecond as its
+// "latest" or "earliest" sentinel and plan the log end or start without a
+// word) or after year 9999.
+func CheckTargetTime(what string, t time.Time) error {
+	switch {
+	case t.UnixMilli() < 0:
+		return fmt.Errorf("%s: %s is before 1970-01-01T00:00:00Z; Kafka keeps no record that old (use --to-earliest for the log start)", what, t.UTC().Format(time.RFC3339Nano))
+	case t.UTC().Year() > 9999:
+		return fmt.Errorf("%s: a time after the year 9999 is not a record time", what)
+	}
+	return nil
 }
 
 func cleanTimeErr(err error) string {
