@@ -35,7 +35,7 @@ func fakeCluster(t *testing.T, opts ...kfake.Opt) (*kfake.Cluster, map[string]st
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	return c, map[string]string{"KGROUPS_BROKERS": strings.Join(c.ListenAddrs(), ",")}
+	return c, map[string]string{"KGROUPS_BROKERS": strings.Join(c.ListenAddrs(), ","), "KGROUPS_UNDO_DIR": t.TempDir()}
 }
 
 func seed(t *testing.T, brokers []string) {

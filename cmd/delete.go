@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -12,54 +11,86 @@ import (
 
 	"github.com/kgroups/kgroups/completions"
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/errs"
 	"github.com/kgroups/kgroups/resetoffsets"
 )
 
 // NewCmdDelete builds `kgroups delete GROUP...`.
 func NewCmdDelete(f *Factory, comp *completions.Completer) *cobra.Command {
-	var execute, dryRun bool
+	var o deleteOptions
 	cmd := &cobra.Command{
 		Use:   "delete GROUP...",
 		Short: "Delete groups and their committed offsets (dry run unless --execute)",
 		Long: `Delete consumer groups with all their committed offsets. Without --execute the
 groups are only listed, with a warning for any that has members: the broker
-refuses to delete those (NON_EMPTY_GROUP), and kgroups reports it per group.`,
+refuses to delete those (NON_EMPTY_GROUP), and kgroups reports it per group
+(every group refused: exit 2, nothing deleted).
+
+With --execute, the committed offsets are first written to a new undo file
+(--undo-file, never overwritten; by default in the undo directory, see
+reset-offsets --help); 'kgroups reset-offsets GROUP --from-file UNDO --execute'
+puts them back exactly.`,
 		Example: `  kgroups delete old-batch-job
-  kgroups delete old-batch-job legacy-etl --execute`,
+  kgroups delete old-batch-job legacy-etl --execute --undo-file deleted-offsets.json`,
 		Args:              cobra.MinimumNArgs(1),
 		ValidArgsFunction: comp.Groups,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if dryRun && execute {
-				return flagErrorf("--dry-run and --execute exclude each other")
+			if err := o.validate(); err != nil {
+				return err
 			}
 			if err := checkGroupNames(args, ""); err != nil {
 				return err
 			}
-			return deleteRun(cmd.Context(), f, args, execute)
+			return deleteRun(cmd.Context(), f, args, o)
 		},
 	}
-	cmd.Flags().BoolVar(&execute, "execute", false, "delete (default: list what would be deleted)")
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list only (the default)")
+	o.addFlags(cmd)
 	return cmd
+}
+
+// deleteOptions are the flags delete and delete-offsets share.
+type deleteOptions struct {
+	execute, dryRun bool
+	undoFile        string
+}
+
+func (o *deleteOptions) addFlags(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&o.execute, "execute", false, "delete (default: list what would be deleted)")
+	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "list only (the default)")
+	cmd.Flags().StringVar(&o.undoFile, "undo-file", "", "with --execute: first write the offsets being deleted to this new `FILE` (never overwritten)")
+}
+
+func (o *deleteOptions) validate() error {
+	if o.dryRun && o.execute {
+		return flagErrorf("--dry-run and --execute exclude each other")
+	}
+	if o.undoFile != "" {
+		if !o.execute {
+			return flagErrorf("--undo-file only matters with --execute")
+		}
+		return resetoffsets.CheckUndoPath("--undo-file", o.undoFile)
+	}
+	return nil
 }
 
 // NewCmdDeleteOffsets builds `kgroups delete-offsets GROUP --topic T[:P,..]`.
 func NewCmdDeleteOffsets(f *Factory, comp *completions.Completer) *cobra.Command {
-	var execute, dryRun bool
+	var o deleteOptions
 	var topics []string
 	cmd := &cobra.Command{
 		Use:   "delete-offsets GROUP --topic TOPIC[:P,...]",
 		Short: "Delete a group's committed offsets for some partitions (dry run unless --execute)",
 		Long: `Delete one group's committed offsets on the given topics or partitions, so the
 next consumer starts there per auto.offset.reset. On a group with members the
-broker refuses topics they subscribe to (GROUP_SUBSCRIBED_TO_TOPIC), per partition.`,
+broker refuses topics they subscribe to (GROUP_SUBSCRIBED_TO_TOPIC), per partition.
+With --execute the offsets are first written to a new undo file (as for delete).`,
 		Example: `  kgroups delete-offsets orders-svc --topic retired-topic
   kgroups delete-offsets orders-svc --topic orders:3,4 --execute`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: comp.Groups,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if dryRun && execute {
-				return flagErrorf("--dry-run and --execute exclude each other")
+			if err := o.validate(); err != nil {
+				return err
 			}
 			scope, err := resetoffsets.ParseScope(topics, false, false)
 			if err != nil {
@@ -68,12 +99,11 @@ broker refuses topics they subscribe to (GROUP_SUBSCRIBED_TO_TOPIC), per partiti
 			if len(topics) == 0 {
 				return flagErrorf("choose the offsets to delete: --topic TOPIC[:P,...] (repeatable)")
 			}
-			return deleteOffsetsRun(cmd.Context(), f, args[0], scope, execute)
+			return deleteOffsetsRun(cmd.Context(), f, args[0], scope, o)
 		},
 	}
 	cmd.Flags().StringArrayVar(&topics, "topic", nil, "`TOPIC` or TOPIC:0,1 whose offsets to delete (repeatable)")
-	cmd.Flags().BoolVar(&execute, "execute", false, "delete (default: list what would be deleted)")
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list only (the default)")
+	o.addFlags(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
 	return cmd
 }
@@ -99,13 +129,13 @@ func checkGroupNames(groups []string, regex string) error {
 	return nil
 }
 
-func deleteRun(ctx context.Context, f *Factory, groups []string, execute bool) error {
+func deleteRun(ctx context.Context, f *Factory, groups []string, o deleteOptions) error {
 	r, err := f.startRun(ctx)
 	if err != nil {
 		return err
 	}
 	defer r.cancel()
-	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, describe.Selection{Groups: groups, Members: true})
+	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, describe.Selection{Groups: groups, Members: true, Offsets: true})
 	if err != nil {
 		return r.explain(err)
 	}
@@ -113,10 +143,10 @@ func deleteRun(ctx context.Context, f *Factory, groups []string, execute bool) e
 	if err != nil {
 		return err
 	}
-	return planThenApply(f, r, plan, execute, resetoffsets.ApplyDeleteGroups)
+	return planThenApply(f, r, snap, plan, o, resetoffsets.ApplyDeleteGroups)
 }
 
-func deleteOffsetsRun(ctx context.Context, f *Factory, group string, scope resetoffsets.Scope, execute bool) error {
+func deleteOffsetsRun(ctx context.Context, f *Factory, group string, scope resetoffsets.Scope, o deleteOptions) error {
 	r, err := f.startRun(ctx)
 	if err != nil {
 		return err
@@ -131,19 +161,34 @@ func deleteOffsetsRun(ctx context.Context, f *Factory, group string, scope reset
 	if err != nil {
 		return err
 	}
-	return planThenApply(f, r, plan, execute, resetoffsets.ApplyDeleteOffsets)
+	return planThenApply(f, r, snap, plan, o, resetoffsets.ApplyDeleteOffsets)
 }
 
-// planThenApply prints a delete plan (dry run) or applies it and prints
-// the result.
-func planThenApply(f *Factory, r *clusterRun, plan resetoffsets.DeleteDoc, execute bool,
+// planThenApply prints a delete plan (dry run), or writes the undo file of
+// what it deletes, applies it and prints the result.
+func planThenApply(f *Factory, r *clusterRun, snap *describe.Snapshot, plan resetoffsets.DeleteDoc, o deleteOptions,
 	apply func(context.Context, *kgo.Client, resetoffsets.DeleteDoc) (resetoffsets.DeleteDoc, error)) error {
-	if !execute {
+	if !o.execute {
 		if err := r.out.Delete(plan); err != nil {
 			return err
 		}
 		fmt.Fprintln(f.IO.ErrOut, "Dry run: nothing was deleted. Add --execute to delete.")
 		return nil
+	}
+	undo := resetoffsets.UndoOfDelete(snap, plan, f.Now())
+	if len(undo.Rows) == 0 {
+		fmt.Fprintln(f.IO.ErrOut, "note: no committed offsets to keep, so no undo file")
+	} else {
+		path, flag := o.undoFile, "--undo-file"
+		if path == "" {
+			path, flag = resetoffsets.DefaultUndoPath(f.UndoDir(), undo.Groups()[0], f.Now()), "undo file"
+		}
+		if err := resetoffsets.CreateUndoFile(flag, path, undo); err != nil {
+			return err
+		}
+		groups := strings.Join(undo.Groups(), " ")
+		fmt.Fprintf(f.IO.ErrOut, "undo file: %s (to restore the %d offset(s): kgroups reset-offsets %s --from-file %s --execute)\n",
+			path, len(undo.Rows), groups, path)
 	}
 	res, err := apply(r.ctx, r.clients.Kgo, plan)
 	if err != nil {
@@ -155,12 +200,15 @@ func planThenApply(f *Factory, r *clusterRun, plan resetoffsets.DeleteDoc, execu
 	return deleteOutcome(res)
 }
 
-// deleteOutcome: every row failed is an error (1), some is partial (3).
+// deleteOutcome: some rows failed next to deleted ones is partial (3);
+// every row refused by the broker because the group has members is a
+// refusal (2); every row failed otherwise is a runtime error (1).
 func deleteOutcome(res resetoffsets.DeleteDoc) error {
 	if res.Failed == 0 {
 		return nil
 	}
 	var failed []string
+	refused, denied := 0, 0
 	for _, r := range res.Rows {
 		if r.Status == "failed" {
 			name := r.Group
@@ -168,15 +216,21 @@ func deleteOutcome(res resetoffsets.DeleteDoc) error {
 				name += fmt.Sprintf(" %s/%d", *r.Topic, *r.Partition)
 			}
 			failed = append(failed, name)
-		}
-	}
-	if res.Failed == len(res.Rows) {
-		for _, r := range res.Rows {
-			if r.Error != nil && strings.HasPrefix(*r.Error, "not authorized") {
-				return fmt.Errorf("not authorized to delete %s (it needs DELETE on the group); nothing was deleted", strings.Join(failed, ", "))
+			if r.Refused {
+				refused++
+			}
+			if r.Denied {
+				denied++
 			}
 		}
-		return errors.New("nothing was deleted: " + strings.Join(failed, ", ") + " failed (see the STATUS column)")
 	}
-	return &PartialError{Msg: fmt.Sprintf("%d of %d failed: %s", res.Failed, len(res.Rows), strings.Join(failed, ", "))}
+	switch {
+	case res.Failed < len(res.Rows):
+		return errs.Partialf("%d of %d failed: %s", res.Failed, len(res.Rows), strings.Join(failed, ", "))
+	case refused == len(res.Rows):
+		return errs.Refusedf("refused by the broker: %s still has members (stop its consumers first); nothing was deleted", strings.Join(failed, ", "))
+	case denied > 0:
+		return errs.Runtimef("not authorized to delete %s (it needs DELETE on the group); nothing was deleted", strings.Join(failed, ", "))
+	}
+	return errs.Runtimef("nothing was deleted: %s failed (see the STATUS column)", strings.Join(failed, ", "))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -109,7 +110,57 @@ func TestDeleteExitCodes(t *testing.T) {
 		t.Fatal("wrong group deleted")
 	}
 	code, _, stderr = run(t, env, "delete", "live", "--execute")
-	if code != ExitError || !strings.Contains(stderr, "nothing was deleted") {
+	if code != ExitUsage || !strings.Contains(stderr, "refused by the broker: live still has members") || !strings.Contains(stderr, "nothing was deleted") {
 		t.Fatalf("all refused: exit %d %s", code, stderr)
+	}
+	if len(l.Committed("live")) == 0 {
+		t.Fatal("a refused delete deleted")
+	}
+}
+
+// delete and delete-offsets keep what they delete in an undo file first;
+// reset-offsets --from-file on it restores the offsets exactly.
+func TestDeleteUndoRoundTrip(t *testing.T) {
+	t.Parallel()
+	l, env := resetLab(t)
+	l.Commit("multi", map[string]map[int32]int64{"orders": {0: 3, 1: 7, 2: 9}})
+	l.Topic("payments", 2, 20)
+	l.Commit("multi", map[string]map[int32]int64{"payments": {0: 11, 1: 12}})
+	before := fmt.Sprint(l.Committed("multi"))
+	dir := t.TempDir()
+
+	undo := filepath.Join(dir, "deleted.json")
+	code, _, stderr := run(t, env, "delete-offsets", "multi", "--topic", "payments", "--execute", "--undo-file", undo)
+	if code != 0 || !strings.Contains(stderr, "undo file: "+undo+" (to restore the 2 offset(s)") {
+		t.Fatalf("delete-offsets: exit %d %s", code, stderr)
+	}
+	if got := l.Committed("multi"); len(got["payments"]) != 0 {
+		t.Fatalf("payments offsets not deleted: %v", got)
+	}
+	code, _, stderr = run(t, env, "delete", "multi", "--execute") // default undo file
+	m := regexp.MustCompile(`undo file: (\S+) `).FindStringSubmatch(stderr)
+	if code != 0 || m == nil || !strings.HasPrefix(m[1], env["KGROUPS_UNDO_DIR"]+"/undo-multi-") {
+		t.Fatalf("delete: exit %d %s", code, stderr)
+	}
+	if got := l.Committed("multi"); len(got) != 0 {
+		t.Fatalf("group not deleted: %v", got)
+	}
+	// Restore both: the group's offsets, then the topic deleted before it.
+	for _, file := range []string{m[1], undo} {
+		code, out, stderr := run(t, env, "reset-offsets", "multi", "--from-file", file, "--execute", "--undo-file", filepath.Join(dir, "redo-"+filepath.Base(file)))
+		if code != 0 {
+			t.Fatalf("restore from %s: exit %d\n%s\n%s", file, code, out, stderr)
+		}
+	}
+	if got := fmt.Sprint(l.Committed("multi")); got != before {
+		t.Fatalf("restored %s, want %s", got, before)
+	}
+	// The undo file is never overwritten, here either.
+	code, _, stderr = run(t, env, "delete", "multi", "--execute", "--undo-file", undo)
+	if code != ExitUsage || !strings.Contains(stderr, "the file exists") {
+		t.Fatalf("existing undo file: exit %d %s", code, stderr)
+	}
+	if got := fmt.Sprint(l.Committed("multi")); got != before {
+		t.Fatalf("a refused delete changed offsets: %s", got)
 	}
 }

@@ -50,6 +50,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("KGROUPS_BROKERS", strings.Join(brokers, ","))
 			env.Setenv("RUN", prefix)
 			env.Setenv("NO_COLOR", "1")
+			// default undo files land in $XDG_STATE_HOME/kgroups/undo
+			env.Setenv("XDG_STATE_HOME", env.WorkDir+"/state")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

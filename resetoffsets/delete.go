@@ -40,6 +40,46 @@ type DeleteRow struct {
 	CurrentOffset *int64  `json:"current_offset" yaml:"current_offset"`
 	Status        string  `json:"status" yaml:"status"` // planned: "will delete" / "will be refused"; executed: "deleted" / "failed"
 	Error         *string `json:"error" yaml:"error"`
+	// Refused: the broker refused because the group has members
+	// (NON_EMPTY_GROUP, GROUP_SUBSCRIBED_TO_TOPIC); nothing was deleted.
+	Refused bool `json:"-" yaml:"-"`
+	// Denied: the user may not delete.
+	Denied bool `json:"-" yaml:"-"`
+}
+
+// UndoOfDelete is the plan that puts back the committed offsets a delete
+// or delete-offsets removes: reset-offsets --from-file on it restores them
+// exactly (while the group has no members). Offsets come from the snapshot
+// the delete plan was made from; a group without offsets adds no rows.
+func UndoOfDelete(snap *describe.Snapshot, doc DeleteDoc, now time.Time) Plan {
+	p := Plan{SchemaVersion: 1, Kind: PlanKind, Target: undoPrefix + doc.Kind, CreatedAt: now.UTC().Format(time.RFC3339), Rows: []Row{}}
+	note := "deleted by kgroups " + map[string]string{DeleteGroupsKind: "delete", DeleteOffsetsKind: "delete-offsets"}[doc.Kind]
+	byGroup := map[string]describe.GroupFacts{}
+	for _, g := range snap.Groups {
+		byGroup[g.Name] = g
+	}
+	add := func(group, topic string, partition int32, off int64) {
+		n := note
+		p.Rows = append(p.Rows, Row{Group: group, Topic: topic, Partition: partition, NewOffset: off, Note: &n})
+	}
+	for _, r := range doc.Rows {
+		if r.Topic != nil {
+			if r.CurrentOffset != nil {
+				add(r.Group, *r.Topic, *r.Partition, *r.CurrentOffset)
+			}
+			continue
+		}
+		g := byGroup[r.Group]
+		tps := make([]describe.TP, 0, len(g.Committed))
+		for tp := range g.Committed {
+			tps = append(tps, tp)
+		}
+		describe.SortTPs(tps)
+		for _, tp := range tps {
+			add(r.Group, tp.Topic, tp.Partition, g.Committed[tp])
+		}
+	}
+	return p
 }
 
 // PlanDeleteGroups describes what deleting the groups would do. Unknown
@@ -89,6 +129,7 @@ func ApplyDeleteGroups(ctx context.Context, cl *kgo.Client, plan DeleteDoc) (Del
 		if gerr != nil {
 			msg := commitErrText(gerr)
 			r.Status, r.Error = "failed", &msg
+			r.Refused, r.Denied = errors.Is(gerr, kerr.NonEmptyGroup), Denied(gerr)
 			out.Failed++
 		}
 		out.Rows = append(out.Rows, r)
@@ -172,6 +213,7 @@ func ApplyDeleteOffsets(ctx context.Context, cl *kgo.Client, plan DeleteDoc) (De
 		if perr != nil {
 			msg := commitErrText(perr)
 			r.Status, r.Error = "failed", &msg
+			r.Refused, r.Denied = errors.Is(perr, kerr.GroupSubscribedToTopic) || errors.Is(perr, kerr.NonEmptyGroup), Denied(perr)
 			out.Failed++
 		}
 		out.Rows = append(out.Rows, r)

@@ -2,6 +2,7 @@ package resetoffsets
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -159,5 +160,75 @@ func TestBuildPlanErrors(t *testing.T) {
 				t.Fatalf("err %v, want %q", err, c.want)
 			}
 		})
+	}
+}
+
+func TestShiftSaturates(t *testing.T) {
+	t.Parallel()
+	f := facts()
+	for _, c := range []struct {
+		shift int64
+		want  string
+	}{
+		{math.MaxInt64, "orders/0:50->100[50 +9223372036854775807 is out of range: saturated at log end 100]"},
+		{math.MinInt64, "orders/0:50->10[clamped up to log start 10 (-9223372036854775758 was deleted)]"},
+		{60, "orders/0:50->100[clamped down to log end 100 (110 is past the end)]"},
+	} {
+		p, err := BuildPlan(f, Target{Kind: ShiftBy, Shift: c.shift, Raw: fmt.Sprint(c.shift)}, scope(t, false, false, "orders:0"), now)
+		if err != nil || rows(p) != c.want {
+			t.Errorf("shift %d: %s %v, want %s", c.shift, rows(p), err, c.want)
+		}
+	}
+}
+
+func FuzzShiftStaysInTheLog(f *testing.F) {
+	f.Add(int64(50), int64(math.MaxInt64), int64(10), int64(100))
+	f.Add(int64(0), int64(math.MinInt64), int64(0), int64(0))
+	f.Fuzz(func(t *testing.T, cur, n, start, end int64) {
+		if cur < 0 || start < 0 || end < start || n == 0 {
+			return
+		}
+		fs := facts()
+		fs.Groups[0].Committed[describe.TP{Topic: "orders", Partition: 0}] = cur
+		fs.Topics["orders"].Partitions[0] = &describe.PartitionFacts{Start: &start, End: &end}
+		p, err := BuildPlan(fs, Target{Kind: ShiftBy, Shift: n, Raw: fmt.Sprint(n)}, scope(t, false, false, "orders:0"), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Rows[0].NewOffset; got < start || got > end {
+			t.Fatalf("cur %d shift %d in [%d, %d] planned %d", cur, n, start, end, got)
+		}
+	})
+}
+
+func TestNewGroupIsSaid(t *testing.T) {
+	t.Parallel()
+	f := facts()
+	f.Groups = []describe.GroupFacts{{Name: "typo", Found: false, Committed: map[describe.TP]int64{}}}
+	p, err := BuildPlan(f, Target{Kind: ToEarliest}, scope(t, false, true, "audit"), now)
+	if err != nil || rows(p) != "audit/0:no commit->10[new group: no offsets before]" {
+		t.Fatalf("%s %v", rows(p), err)
+	}
+}
+
+func TestMergeUndo(t *testing.T) {
+	t.Parallel()
+	// The first run set orders/0 and /1 to 100 (from 50 and 5) and failed
+	// on /2 (still at 7); the re-run sees /0 and /1 at 100 already.
+	earlier := &PlanFile{Path: "undo1.json", Format: "json", Target: "undo of --to-latest", Rows: []FileRow{
+		{Group: "g", Topic: "orders", Partition: 0, Current: i64(100), Offset: 50},
+		{Group: "g", Topic: "orders", Partition: 1, Current: i64(100), Offset: 5},
+		{Group: "g", Topic: "audit", Partition: 0, Current: i64(100), Offset: 40},
+	}}
+	undo := Plan{SchemaVersion: 1, Kind: PlanKind, Target: "undo of --to-latest", Rows: []Row{
+		{Group: "g", Topic: "orders", Partition: 0, CurrentOffset: i64(100), NewOffset: 100},
+		{Group: "g", Topic: "orders", Partition: 1, CurrentOffset: i64(100), NewOffset: 60}, // moved by someone since: kept
+		{Group: "g", Topic: "orders", Partition: 2, CurrentOffset: i64(100), NewOffset: 7},
+	}}
+	got := MergeUndo(undo, earlier)
+	want := "orders/0:100->50[restores 50 from undo1.json (the offset before the earlier run set 100)] " +
+		"orders/1:100->60 orders/2:100->7 audit/0:100->40[carried over from undo1.json]"
+	if rows(got) != want {
+		t.Fatalf("got  %s\nwant %s", rows(got), want)
 	}
 }

@@ -75,13 +75,22 @@ func TestParseTopicSpec(t *testing.T) {
 }
 
 func FuzzParseDatetime(f *testing.F) {
-	for _, s := range []string{"2026-11-21T09:30:00.000", "2026-11-21T09:30:00.000+02:00", "1795253400", "1795253400123", "x"} {
+	for _, s := range []string{"2026-11-21T09:30:00.000", "2026-11-21T09:30:00.000+02:00", "1795253400", "1795253400123", "x",
+		"1969-12-31T23:59:59.999Z", "1970-01-01T00:00:00.000+01:00", "-1", "0000-01-01T00:00:00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got, err := ParseDatetime(s)
-		if err == nil && got.Location() != time.UTC {
+		if err != nil {
+			return
+		}
+		if got.Location() != time.UTC {
 			t.Fatalf("%q parsed to a non-UTC time %v", s, got)
+		}
+		// Never a time ListOffsets would read as a sentinel (-1 latest,
+		// -2 earliest) or one past what a record can carry.
+		if got.UnixMilli() < 0 || got.Year() > 9999 {
+			t.Fatalf("%q parsed to %v, outside [1970, 9999]", s, got)
 		}
 	})
 }
@@ -94,6 +103,14 @@ func FuzzParseDuration(f *testing.F) {
 		d, err := ParseDuration(s)
 		if err == nil && d <= 0 {
 			t.Fatalf("%q parsed to a non-positive duration %v", s, d)
+		}
+		// What is accepted either lands at or after the epoch, or the
+		// command refuses it (CheckTargetTime) — never a negative time.
+		if err == nil {
+			at := now.Add(-d)
+			if CheckTargetTime("--by-duration", at) == nil && at.UnixMilli() < 0 {
+				t.Fatalf("%q: %v before the epoch passed the check", s, at)
+			}
 		}
 	})
 }

@@ -25,6 +25,7 @@ type Lab struct {
 	Cl      *kgo.Client
 	Adm     *kadm.Client
 	Ctx     context.Context
+	undoDir string
 }
 
 // New starts a kfake cluster that is closed when the test ends.
@@ -46,8 +47,13 @@ func New(tb testing.TB, opts ...kfake.Opt) *Lab {
 }
 
 // Env is the environment a kgroups invocation uses to reach the lab.
+// Undo files written without --undo-file go to a directory of the test's
+// own, never into the package directory.
 func (l *Lab) Env() map[string]string {
-	return map[string]string{"KGROUPS_BROKERS": strings.Join(l.Brokers, ",")}
+	if l.undoDir == "" {
+		l.undoDir = l.T.TempDir()
+	}
+	return map[string]string{"KGROUPS_BROKERS": strings.Join(l.Brokers, ","), "KGROUPS_UNDO_DIR": l.undoDir}
 }
 
 // Topic creates a topic and writes records to every partition.
