@@ -69,7 +69,7 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.All, "all", false, "describe every group")
-	fl.StringVar(&opts.Regex, "regex", "", "describe groups whose name matches this regular expression")
+	fl.StringVar(&opts.Regex, "regex", "", "describe groups whose name matches this Go regular expression (unanchored: ^name$ for one)")
 	fl.StringVar(&opts.Topic, "topic", "", "only groups and rows of this topic")
 	fl.BoolVar(&opts.Members, "members", false, "one row per member: id, client, host, assignment")
 	fl.BoolVar(&opts.State, "state", false, "one row per group: coordinator, assignor, state, members, lag")

@@ -260,3 +260,34 @@ func TestFaultListOffsetsOnePartition(t *testing.T) {
 		}
 	}
 }
+
+// A commit that never answers for one group while another landed: exit 3
+// (partial, not 1), each row says what happened to it — ok, not confirmed
+// (no answer: maybe written) or not sent (the run ended first) — and the
+// summary line agrees with the rows.
+func TestFaultCommitTimesOutForOneGroup(t *testing.T) {
+	l := faultLab(t)
+	l.Commit("svc-b", map[string]map[int32]int64{"orders": {0: 5, 1: 5, 2: 5}})
+	l.Commit("svc-c", map[string]map[int32]int64{"orders": {0: 5, 1: 5, 2: 5}})
+	l.Cluster.ControlKey(int16(kmsg.OffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		l.Cluster.KeepControl()
+		return nil, nil, req.(*kmsg.OffsetCommitRequest).Group == "svc-b" // swallow svc-b's commit only
+	})
+	code, out, stderr := run(t, l.Env(), append([]string{"reset-offsets", "svc", "svc-b", "svc-c", "--all-topics", "--to-earliest", "--execute", "--timeout", "3s"}, undoFlag(t)...)...)
+	l.Cluster.DropControl()
+	if code != ExitPartial {
+		t.Fatalf("exit %d, want 3\n%s\n%s", code, out, stderr)
+	}
+	for _, want := range []string{"svc    orders          0             5           0  ok", "svc-b  orders          0             5           0  not confirmed: no answer before the timeout",
+		"svc-c  orders          2             5           0  not sent: the run ended"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("result table lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(stderr, "3 of 9 partitions were written; not written: svc-b orders:0-2 (not confirmed); svc-c orders:0-2 (not sent)") {
+		t.Errorf("summary: %s", stderr)
+	}
+	if got := committed(l, "svc") + committed(l, "svc-c"); got != "map[0:0 1:0 2:0]map[0:5 1:5 2:5]" {
+		t.Errorf("offsets: %s", got)
+	}
+}

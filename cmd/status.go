@@ -92,7 +92,7 @@ Exit 0 when every group is OK, 4 when one is at or above --fail-on (warn or err)
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.All, "all", false, "judge every group")
-	fl.StringVar(&opts.Regex, "regex", "", "judge groups whose name matches this regular expression")
+	fl.StringVar(&opts.Regex, "regex", "", "judge groups whose name matches this Go regular expression (unanchored: ^name$ for one)")
 	fl.StringVar(&window, "window", "30s", "how long to watch")
 	fl.IntVar(&opts.Samples, "samples", 6, "how many looks over the window (at least 2)")
 	fl.Int64Var(&opts.AllowedLag, "allowed-lag", 0, "lag at or below this counts as caught up")

@@ -222,7 +222,11 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 		if ctx.Err() != nil {
 			// The run is over (--timeout, Ctrl-C): this group's commit is
 			// never sent, so nothing of it was written.
-			msg := "the run ended (" + commitErrText(ctx.Err()) + ") before this group's commit was sent"
+			why := "the time given by --timeout ran out"
+			if errors.Is(ctx.Err(), context.Canceled) {
+				why = "it was interrupted"
+			}
+			msg := "the run ended (" + why + ") before this group's commit was sent: nothing of it was written"
 			for i := range rows {
 				rows[i].Status, rows[i].Error = StatusNotSent, &msg
 				res.Failed++
