@@ -164,3 +164,14 @@ func TestDeleteUndoRoundTrip(t *testing.T) {
 		t.Fatalf("a refused delete changed offsets: %s", got)
 	}
 }
+
+// A reset of a group that has never existed says so in the plan, so a
+// typo in the name is visible before --execute.
+func TestResetNewGroupIsSaid(t *testing.T) {
+	t.Parallel()
+	_, env := resetLab(t)
+	code, out, stderr := run(t, env, "reset-offsets", "svc-typo", "--topic", "orders:0", "--allow-new-partitions", "--to-earliest")
+	if code != 0 || !strings.Contains(out, "new group: no offsets before") || !strings.Contains(stderr, "note: group svc-typo does not exist: this plan creates its offsets (check the name)") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+}
