@@ -166,6 +166,7 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 		NewCmdExplain(f, comp, nil),
 		NewCmdStatus(f, comp, nil),
 		NewCmdAssign(f, comp, nil),
+		NewCmdServe(f, comp, nil),
 		NewCmdSandbox(f),
 		NewCmdDemo(f),
 		NewCmdDocs(f),

@@ -29,17 +29,28 @@ func TakeSamples(ctx context.Context, cl *kgo.Client, sel describe.Selection, n 
 			case <-time.After(interval):
 			}
 		}
-		snap, err := describe.Fetch(ctx, cl, sel)
+		s, err := TakeSample(ctx, cl, sel, now)
 		if err != nil {
 			return nil, err
-		}
-		s := Sample{Time: now(), Groups: map[string]describe.GroupView{}}
-		for _, g := range describe.Build(snap, describe.ViewOptions{Topic: sel.Topic}).Groups {
-			s.Groups[g.Group] = g
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// TakeSample is one look: one describe.Fetch (the same batched requests as
+// describe --all) built into views.
+func TakeSample(ctx context.Context, cl *kgo.Client, sel describe.Selection, now func() time.Time) (Sample, error) {
+	sel.Offsets, sel.Members = true, true
+	snap, err := describe.Fetch(ctx, cl, sel)
+	if err != nil {
+		return Sample{}, err
+	}
+	s := Sample{Time: now(), Groups: map[string]describe.GroupView{}}
+	for _, g := range describe.Build(snap, describe.ViewOptions{Topic: sel.Topic}).Groups {
+		s.Groups[g.Group] = g
+	}
+	return s, nil
 }
 
 // Connect makes a client with extra options (cluster.Connect with the
