@@ -58,11 +58,11 @@ type Exporter struct {
 // State is one published result: everything a scrape, /status and
 // /healthz answer from.
 type State struct {
-	Time    time.Time          // of the last good sample
+	Time    time.Time            // of the last good sample
 	Views   []describe.GroupView // last sample's groups, sorted, with time lag
-	Status  *health.StatusDoc  // nil until two samples exist: no verdict without a window
-	Watch   *health.WatchDoc   // trends between the last two samples; nil before
-	Samples int                // in the window
+	Status  *health.StatusDoc    // nil until two samples exist: no verdict without a window
+	Watch   *health.WatchDoc     // trends between the last two samples; nil before
+	Samples int                  // in the window
 
 	Series        int  // series this state exposes
 	DropPartition bool // per-partition series dropped by --max-series

@@ -21,7 +21,7 @@ import (
 	"github.com/kgroups/kgroups/health"
 )
 
-func i64(v int64) *int64 { return &v }
+func i64(v int64) *int64  { return &v }
 func sp(s string) *string { return &s }
 
 var t0 = time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
@@ -104,24 +104,24 @@ func TestMetricsFromSamples(t *testing.T) {
 	e := exporterWith(t, sample(t0, 10, 20, 30), sample(t0.Add(time.Second), 20, 30, 40))
 	m := scrape(t, e)
 	want := map[string]string{
-		`kgroups_group_lag{group=svc}`:                                          "30",
-		`kgroups_group_max_lag{group=svc}`:                                      "20",
-		`kgroups_partition_lag{group=svc,partition=0,topic=orders}`:             "20",
+		`kgroups_group_lag{group=svc}`:                                           "30",
+		`kgroups_group_max_lag{group=svc}`:                                       "20",
+		`kgroups_partition_lag{group=svc,partition=0,topic=orders}`:              "20",
 		`kgroups_partition_committed_offset{group=svc,partition=1,topic=orders}`: "30",
-		`kgroups_partition_log_end_offset{partition=0,topic=orders}`:            "40",
-		`kgroups_group_members{group=svc}`:                                      "1",
-		`kgroups_group_state{group=svc,state=Stable}`:                           "1",
-		`kgroups_group_state{group=svc,state=Empty}`:                            "0",
-		`kgroups_group_info{group=svc,protocol=range,type=classic}`:             "1",
-		`kgroups_member_partitions{client_id=svc-1,group=svc,member=svc-1-abc}`: "2",
-		`kgroups_member_lag{client_id=svc-1,group=svc,member=svc-1-abc}`:        "30",
-		`kgroups_group_consumed_records_per_second{group=svc}`:                  "20",
-		`kgroups_group_produced_records_per_second{group=svc}`:                  "20",
-		`kgroups_exporter_window_samples{}`:                                     "2",
-		`kgroups_exporter_groups{}`:                                             "2",
-		`kgroups_exporter_partitions{}`:                                         "3",
-		`kgroups_exporter_sample_errors_total{}`:                                "0",
-		`kgroups_exporter_partition_series_dropped{}`:                           "0",
+		`kgroups_partition_log_end_offset{partition=0,topic=orders}`:             "40",
+		`kgroups_group_members{group=svc}`:                                       "1",
+		`kgroups_group_state{group=svc,state=Stable}`:                            "1",
+		`kgroups_group_state{group=svc,state=Empty}`:                             "0",
+		`kgroups_group_info{group=svc,protocol=range,type=classic}`:              "1",
+		`kgroups_member_partitions{client_id=svc-1,group=svc,member=svc-1-abc}`:  "2",
+		`kgroups_member_lag{client_id=svc-1,group=svc,member=svc-1-abc}`:         "30",
+		`kgroups_group_consumed_records_per_second{group=svc}`:                   "20",
+		`kgroups_group_produced_records_per_second{group=svc}`:                   "20",
+		`kgroups_exporter_window_samples{}`:                                      "2",
+		`kgroups_exporter_groups{}`:                                              "2",
+		`kgroups_exporter_partitions{}`:                                          "3",
+		`kgroups_exporter_sample_errors_total{}`:                                 "0",
+		`kgroups_exporter_partition_series_dropped{}`:                            "0",
 	}
 	for k, v := range want {
 		if m[k] != v {
