@@ -3,6 +3,7 @@ package cmd
 import (
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,6 +168,18 @@ var catalogue = []badInput{
 	{"assign --from-file {dir}/scenario-dup.json", `member "a" appears twice`, "none"},
 	{"assign --from-group nosuch", "--from-group nosuch: group not found", ""},
 	{"assign --from-file {dir}/scenario-negative.json", `member "a" owns t/-1: partitions are >= 0`, "none"},
+	// serve
+	{"serve", "name the groups to serve, or use --all-groups or --regex: exactly one of them", "none"},
+	{"serve svc --all-groups", "exactly one of them", "none"},
+	{"serve --all-groups --listen 9308", `--listen "9308": want host:port`, "none"},
+	{"serve --all-groups --listen 127.0.0.1:http", `--listen "127.0.0.1:http": port "http" is not a number`, "none"},
+	{"serve --all-groups --listen example.com:9308", `host "example.com" is not an IP address or localhost`, "none"},
+	{"serve --all-groups --interval 10ms", `--interval "10ms": want a duration of at least 1s`, "none"},
+	{"serve --all-groups --interval soon", `--interval "soon"`, "none"},
+	{"serve --all-groups --samples 1", "--samples 1: want 2 to 1000", "none"},
+	{"serve --all-groups --max-series -1", "--max-series -1: want 0 (no limit) or more", "none"},
+	{"serve --all-groups --type queue", `--type "queue" is not a group type`, "none"},
+	{"serve --all-groups --listen {listening}", "cannot listen", ""},
 	// explain
 	{"explain sesion.timeout.ms", "did you mean session.timeout.ms?", "none"},
 	{"explain --client java9", `--client "java9" is not valid; use one of: java, librdkafka, franz-go, kafka-python`, "none"},
@@ -230,6 +243,13 @@ func TestBadInputCatalogue(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A loopback port that is taken, for serve --listen.
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	busy := taken.Addr().String()
 	before := committedAll(l)
 	for _, c := range catalogue {
 		t.Run(c.args, func(t *testing.T) {
@@ -237,7 +257,7 @@ func TestBadInputCatalogue(t *testing.T) {
 			if c.env == "none" {
 				e = map[string]string{}
 			}
-			args := strings.Fields(strings.ReplaceAll(c.args, "{dir}", dir))
+			args := strings.Fields(strings.ReplaceAll(strings.ReplaceAll(c.args, "{dir}", dir), "{listening}", busy))
 			want := strings.ReplaceAll(c.want, "{dir}", dir)
 			code, stdout, stderr := run(t, e, args...)
 			if code != ExitUsage {
@@ -265,7 +285,7 @@ func catalogueTable() string {
 	var b strings.Builder
 	b.WriteString("| command line | kgroups says (exit 2, nothing changed) |\n|---|---|\n")
 	for _, c := range catalogue {
-		args := strings.ReplaceAll(c.args, "{dir}/", "")
+		args := strings.ReplaceAll(strings.ReplaceAll(c.args, "{dir}/", ""), "{listening}", "127.0.0.1:9308 (a port in use)")
 		want := strings.ReplaceAll(c.want, "{dir}/", "")
 		fmt.Fprintf(&b, "| `kgroups %s` | %s |\n", strings.ReplaceAll(args, "|", `\|`), strings.ReplaceAll(want, "|", `\|`))
 	}

@@ -32,10 +32,10 @@ type ServeOptions struct {
 	Samples    int
 	AllowedLag int64
 	MaxSeries  int
-
-	// ready, when set (tests), receives the bound address once serving.
-	ready func(addr string)
 }
+
+// serveReady, when set (tests), receives the bound address once serving.
+var serveReady func(addr string)
 
 // NewCmdServe builds `kgroups serve`.
 func NewCmdServe(f *Factory, comp *completions.Completer, runF func(*ServeOptions) error) *cobra.Command {
@@ -172,8 +172,8 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 		exp.Run(ctx)
 	}()
 	fmt.Fprintf(o.f.IO.ErrOut, "serving http://%s/metrics (and /healthz, /status); sampling every %s; Ctrl-C or SIGTERM stops\n", ln.Addr(), o.Interval)
-	if o.ready != nil {
-		o.ready(ln.Addr().String())
+	if serveReady != nil {
+		serveReady(ln.Addr().String())
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

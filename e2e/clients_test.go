@@ -22,9 +22,9 @@ func needTool(t *testing.T, path string) string {
 	p, err := exec.LookPath(path)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed; CI must install it (apt-get install kcat python3-kafka)", path)
+			t.Fatalf("%s is not installed; CI must install it (.ci/run: apt-get install kcat python3-kafka jq prometheus)", path)
 		}
-		t.Skipf("%s not installed (apt-get install kcat python3-kafka)", path)
+		t.Skipf("%s not installed (apt-get install kcat python3-kafka prometheus)", path)
 	}
 	return p
 }

@@ -1,0 +1,85 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/health"
+	"github.com/kgroups/kgroups/internal/labtest"
+)
+
+// BenchmarkSampleAndScrape is one interval of `kgroups serve` on kfake:
+// one sample (fetch → build → verdicts over the window) and one scrape of
+// /metrics, for N groups of 20 partitions. KGROUPS_BENCH_GROUPS=10000 for
+// the scale case (seeding it takes a while); the default stays small.
+func BenchmarkSampleAndScrape(b *testing.B) {
+	sizes := []int{100}
+	if env := os.Getenv("KGROUPS_BENCH_GROUPS"); env != "" {
+		sizes = nil
+		for _, f := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				b.Fatalf("KGROUPS_BENCH_GROUPS=%q: want group counts", env)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("groups=%d", n), func(b *testing.B) {
+			l := labtest.New(b, kfake.NumBrokers(3))
+			l.Topic("t0", 20, 3)
+			l.Topic("t1", 20, 3)
+			for i := 0; i < n; i++ {
+				offs := map[int32]int64{}
+				for p := int32(0); p < 20; p++ {
+					offs[p] = 1
+				}
+				l.Commit(fmt.Sprintf("group-%05d", i), map[string]map[int32]int64{fmt.Sprintf("t%d", i%2): offs})
+			}
+			cl, err := cluster.Client(l.Brokers)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer cl.Close()
+			now := time.Now()
+			take := func(ctx context.Context) (health.Sample, error) {
+				now = now.Add(30 * time.Second)
+				return health.TakeSample(ctx, cl, describe.Selection{All: true}, func() time.Time { return now })
+			}
+			e := New(Options{Interval: 10 * time.Minute, Samples: 10}, take, func() time.Time { return now }, io.Discard)
+			if err := e.SampleOnce(context.Background()); err != nil { // the window has two samples from the first timed one on
+				b.Fatal(err)
+			}
+			srv := httptest.NewServer(e.Handler())
+			defer srv.Close()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := e.SampleOnce(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				resp, err := srv.Client().Get(srv.URL + "/metrics")
+				if err != nil {
+					b.Fatal(err)
+				}
+				nb, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if i == 0 {
+					b.ReportMetric(float64(nb)/1e6, "MB/scrape")
+					b.ReportMetric(float64(e.state.Load().Series), "series")
+				}
+			}
+		})
+	}
+}
