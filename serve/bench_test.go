@@ -36,7 +36,21 @@ func BenchmarkSampleAndScrape(b *testing.B) {
 		}
 	}
 	for _, n := range sizes {
-		b.Run(fmt.Sprintf("groups=%d", n), func(b *testing.B) {
+		for _, guard := range []struct {
+			name string
+			max  int
+		}{{"default", 250000}, {"off", 0}} {
+			if n >= 10000 && guard.max == 0 && os.Getenv("KGROUPS_BENCH_ALL_SERIES") == "" {
+				continue // 1.8 M series: only on request
+			}
+			benchSampleAndScrape(b, n, guard.name, guard.max)
+		}
+	}
+}
+
+func benchSampleAndScrape(b *testing.B, n int, guard string, maxSeries int) {
+	{
+		b.Run(fmt.Sprintf("groups=%d/max-series=%s", n, guard), func(b *testing.B) {
 			l := labtest.New(b, kfake.NumBrokers(3))
 			l.Topic("t0", 20, 3)
 			l.Topic("t1", 20, 3)
@@ -57,7 +71,7 @@ func BenchmarkSampleAndScrape(b *testing.B) {
 				now = now.Add(30 * time.Second)
 				return health.TakeSample(ctx, cl, describe.Selection{All: true}, func() time.Time { return now })
 			}
-			e := New(Options{Interval: 10 * time.Minute, Samples: 10}, take, func() time.Time { return now }, io.Discard)
+			e := New(Options{Interval: 10 * time.Minute, Samples: 10, MaxSeries: maxSeries}, take, func() time.Time { return now }, io.Discard)
 			if err := e.SampleOnce(context.Background()); err != nil { // the window has two samples from the first timed one on
 				b.Fatal(err)
 			}

@@ -65,6 +65,7 @@ type State struct {
 	Samples int                  // in the window
 
 	Series        int  // series this state exposes
+	Wanted        int  // series it would expose without the --max-series guard
 	DropPartition bool // per-partition series dropped by --max-series
 }
 
@@ -117,8 +118,8 @@ func (e *Exporter) SampleOnce(ctx context.Context) error {
 	st := Evaluate(e.ring, e.opts.AllowedLag, s.Time)
 	limitSeries(st, e.opts.MaxSeries)
 	if prev := e.state.Load(); e.warn != nil && (prev == nil || prev.DropPartition != st.DropPartition) && st.DropPartition {
-		fmt.Fprintf(e.warn, "warning: %d series exceed --max-series %d: per-partition series are dropped (kgroups_exporter_partition_series_dropped 1)\n",
-			st.Series, e.opts.MaxSeries)
+		fmt.Fprintf(e.warn, "warning: %d series exceed --max-series %d: per-partition series are dropped, group series stay (kgroups_exporter_partition_series_dropped 1)\n",
+			st.Wanted, e.opts.MaxSeries)
 	}
 	e.state.Store(st)
 	return nil

@@ -167,6 +167,7 @@ func limitSeries(st *State, max int) {
 		return n + 10 // the exporter's own
 	}
 	st.Series = count()
+	st.Wanted = st.Series
 	if max > 0 && st.Series > max {
 		st.DropPartition = true
 		st.Series = count()
