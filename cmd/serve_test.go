@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
@@ -158,4 +159,60 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestServeNeverPrintsSecrets: with the SASL password on the command line
+// and client debug logging on, right and wrong, the password is in no
+// metric, label, /healthz, /status or log line.
+func TestServeNeverPrintsSecrets(t *testing.T) {
+	c, err := cluster.NewFake(kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-512", "ops", topSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	env := map[string]string{"KGROUPS_BROKERS": strings.Join(c.ListenAddrs(), ",")}
+	for _, pw := range []string{topSecret, "wrong-" + topSecret} {
+		addr := make(chan string, 1)
+		serveReady = func(a string) { addr <- a }
+		ctx, cancel := context.WithCancel(context.Background())
+		ios, _, out, errOut := Test()
+		done := make(chan int, 1)
+		go func() {
+			done <- ExecuteWith(ctx, ios, []string{"serve", "--all-groups", "--listen", "127.0.0.1:0", "--interval", "1s", "--samples", "2",
+				"--sasl-mechanism", "SCRAM-SHA-512", "--sasl-user", "ops", "--sasl-password", pw, "--verbose", "--timeout", "2s"},
+				func(k string) string { return env[k] }, BuildInfo{})
+		}()
+		base := "http://" + <-addr
+		var bodies []string
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var all []string
+			for _, p := range []string{"/metrics", "/healthz", "/status"} {
+				resp, err := http.Get(base + p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				all = append(all, string(b))
+			}
+			bodies = all
+			sampled := strings.Contains(all[1], `"last_success": "`) || !strings.Contains(all[1], `"sample_errors": 0`)
+			if sampled || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		serveReady = nil
+		for _, b := range append(bodies, out.String(), errOut.String()) {
+			if strings.Contains(b, topSecret) {
+				t.Fatalf("password %q leaked:\n%s", pw, b)
+			}
+		}
+		if !strings.Contains(errOut.String(), "kgo: ") {
+			t.Fatalf("--verbose logged nothing, so the check proves little: %s", errOut.String())
+		}
+	}
 }
