@@ -20,7 +20,18 @@ import (
 func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	io, _, out, errOut := Test()
-	getenv := func(k string) string { return env[k] }
+	// Undo files written without --undo-file never land in the package
+	// directory: a test that gives no undo directory gets one of its own.
+	undoDir := ""
+	if env["KGROUPS_UNDO_DIR"] == "" && env["XDG_STATE_HOME"] == "" && env["HOME"] == "" {
+		undoDir = t.TempDir()
+	}
+	getenv := func(k string) string {
+		if k == "KGROUPS_UNDO_DIR" && undoDir != "" {
+			return undoDir
+		}
+		return env[k]
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	code = ExecuteWith(ctx, io, args, getenv, BuildInfo{})
