@@ -60,6 +60,8 @@ func (p *Printer) groupTitle(g describe.GroupView) {
 		parts = append(parts, plural(len(g.Members), "member"))
 		if g.TotalLag != nil {
 			parts = append(parts, "lag "+p.st.lag(Thousands(*g.TotalLag), g.TotalLag, false))
+		} else if g.Summary.UncommittedPartitions > 0 {
+			parts = append(parts, "lag - (never committed: backlog "+Thousands(g.Summary.UncommittedBacklog)+")")
 		} else {
 			parts = append(parts, "lag -")
 		}
@@ -155,7 +157,7 @@ func (p *Printer) summaryLine(g describe.GroupView) {
 	if len(s.LagByTopic) > 1 {
 		var ts []string
 		for _, tl := range s.LagByTopic {
-			ts = append(ts, tl.Topic+" "+Thousands(tl.Lag))
+			ts = append(ts, tl.Topic+" "+rollupLag(tl.Lag, tl.UncommittedBacklog))
 		}
 		parts = append(parts, "by topic: "+strings.Join(ts, ", "))
 	}
@@ -165,13 +167,13 @@ func (p *Printer) summaryLine(g describe.GroupView) {
 	if len(s.LagByMember) > 1 {
 		var ms []string
 		for _, ml := range s.LagByMember {
-			ms = append(ms, fmt.Sprintf("%s %s", orDash(ml.ClientID), Thousands(ml.Lag)))
+			ms = append(ms, orDash(ml.ClientID)+" "+rollupLag(ml.Lag, ml.UncommittedBacklog))
 		}
 		parts = append(parts, "by member: "+strings.Join(ms, ", "))
 	}
 	if s.UncommittedPartitions > 0 {
-		parts = append(parts, fmt.Sprintf("no commit on %s (backlog %s, not in lag)",
-			plural(s.UncommittedPartitions, "partition"), Thousands(s.UncommittedBacklog)))
+		parts = append(parts, fmt.Sprintf("never committed: backlog %s on %s (not in lag)",
+			Thousands(s.UncommittedBacklog), plural(s.UncommittedPartitions, "partition")))
 	}
 	if s.IdleMembers > 0 {
 		parts = append(parts, p.st.paint(p.st.warn, plural(s.IdleMembers, "idle member")))
@@ -179,6 +181,18 @@ func (p *Printer) summaryLine(g describe.GroupView) {
 	if len(parts) > 0 {
 		fmt.Fprintln(p.w, p.st.paint(p.st.dim, strings.Join(parts, " · ")))
 	}
+}
+
+// rollupLag words a roll-up's lag: the number, or "-" when none of its
+// partitions has a lag, with the never-committed backlog in words.
+func rollupLag(lag, backlog *int64) string {
+	if lag == nil {
+		if backlog != nil {
+			return "- (never committed: backlog " + Thousands(*backlog) + ")"
+		}
+		return "-"
+	}
+	return Thousands(*lag)
 }
 
 func (p *Printer) describeMembers(g describe.GroupView) error {

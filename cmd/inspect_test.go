@@ -1,0 +1,79 @@
+package cmd
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/labtest"
+)
+
+// neverCommittedLab has group etl: two live kgo members that consume
+// topic0 but never commit, over 2 partitions of 4,000 records each.
+func neverCommittedLab(t *testing.T) *labtest.Lab {
+	t.Helper()
+	l := labtest.New(t)
+	l.Topic("topic0", 2, 4000)
+	l.Member(cluster.MemberSpec{Group: "etl", Topics: []string{"topic0"}, ClientID: "etl-1"})
+	l.Member(cluster.MemberSpec{Group: "etl", Topics: []string{"topic0"}, ClientID: "etl-2"})
+	l.WaitAssigned("etl", 2, 2)
+	return l
+}
+
+func TestDescribeNeverCommittedIsUnknownNotZero(t *testing.T) {
+	t.Parallel()
+	l := neverCommittedLab(t)
+	code, out, stderr := run(t, l.Env(), "describe", "etl", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Groups []struct {
+			TotalLag *int64 `json:"total_lag"`
+			Members  []struct {
+				Lag *int64 `json:"lag"`
+			} `json:"members"`
+			Summary struct {
+				LagByTopic []struct {
+					Lag     *int64 `json:"lag"`
+					Backlog *int64 `json:"uncommitted_backlog"`
+				} `json:"lag_by_topic"`
+				LagByMember []struct {
+					Lag     *int64 `json:"lag"`
+					Backlog *int64 `json:"uncommitted_backlog"`
+				} `json:"lag_by_member"`
+				MaxLag  *json.RawMessage `json:"max_lag"`
+				Backlog int64            `json:"uncommitted_backlog"`
+			} `json:"summary"`
+		} `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	g := doc.Groups[0]
+	if g.TotalLag != nil || g.Summary.MaxLag != nil || g.Summary.Backlog != 8000 {
+		t.Fatalf("total %v max %v backlog %d, want null null 8000", g.TotalLag, g.Summary.MaxLag, g.Summary.Backlog)
+	}
+	for _, m := range g.Members {
+		if m.Lag != nil {
+			t.Fatalf("member lag %d, want null", *m.Lag)
+		}
+	}
+	for _, r := range g.Summary.LagByTopic {
+		if r.Lag != nil || r.Backlog == nil || *r.Backlog != 8000 {
+			t.Fatalf("lag_by_topic %+v", r)
+		}
+	}
+	for _, r := range g.Summary.LagByMember {
+		if r.Lag != nil || r.Backlog == nil || *r.Backlog != 4000 {
+			t.Fatalf("lag_by_member lag %v backlog %v, want null and 4000", r.Lag, r.Backlog)
+		}
+	}
+
+	code, out, _ = run(t, l.Env(), "describe", "etl")
+	if code != 0 || !strings.Contains(out, "lag - (never committed: backlog 8,000)") ||
+		!strings.Contains(out, "etl-1 - (never committed: backlog 4,000)") || strings.Contains(out, "etl-1 0") {
+		t.Fatalf("table:\n%s", out)
+	}
+}
