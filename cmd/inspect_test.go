@@ -77,3 +77,12 @@ func TestDescribeNeverCommittedIsUnknownNotZero(t *testing.T) {
 		t.Fatalf("table:\n%s", out)
 	}
 }
+
+func TestStatusNeverCommittedIsNotOK(t *testing.T) {
+	t.Parallel()
+	l := neverCommittedLab(t)
+	code, out, stderr := run(t, l.Env(), "status", "etl", "--window", "100ms", "--samples", "2")
+	if code != ExitCheck || !strings.Contains(out, "never committed; 4,000 records waiting") || strings.Contains(out, " OK ") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+}

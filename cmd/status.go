@@ -43,10 +43,13 @@ counts as zero):
           (unless the log end was at the last commit recently): no member commits
   REWIND  a committed offset went backwards
   STALL   the offset never moved, a live member owns it, and lag was never zero
-  WARN    the offset moves but lag never decreased (and was never zero)
+  WARN    the offset moves but lag never decreased (and was never zero), and it
+          grew by more than the records produced in one sampling interval
   OK      caught up, or lag fell or reached zero within the window
+A partition never committed with records waiting is WARN ("never committed; N
+records waiting"); one whose offsets could not be read is UNKNOWN, never OK.
 A group's status is its worst partition's, with STOP, STALL and REWIND counted as
-ERR. Offset commits carry no timestamps here, so STOP (nobody owns the partition)
+ERR; a group with unreadable partitions and no worse verdict is UNKNOWN (exit 3). Offset commits carry no timestamps here, so STOP (nobody owns the partition)
 and STALL (an owner that does not progress) are told apart by group membership.
 Use a window of several commit intervals (default 30s: Java auto-commits every 5s).
 
@@ -153,15 +156,22 @@ func statusRun(ctx context.Context, o *StatusOptions) error {
 	if o.FailOn == "err" {
 		threshold = health.Err
 	}
-	var bad []string
+	var bad, unknown []string
 	for _, g := range doc.Groups {
-		if g.Level() >= threshold || g.Level() == health.NotFound {
+		switch {
+		case g.Level() == health.Unknown:
+			unknown = append(unknown, g.Group)
+		case g.Level() >= threshold || g.Level() == health.NotFound:
 			bad = append(bad, g.Group+" "+g.Status)
 		}
 	}
 	if len(bad) > 0 {
 		fmt.Fprintf(o.f.IO.ErrOut, "kgroups: %s (--fail-on %s)\n", strings.Join(bad, ", "), o.FailOn)
 		return &SilentExit{Code: ExitCheck}
+	}
+	if len(unknown) > 0 {
+		// Not judged is not fine: a partial result, never exit 0.
+		return &PartialError{Msg: "partial result: could not judge " + strings.Join(unknown, ", ") + " (offsets could not be read)"}
 	}
 	return nil
 }
