@@ -138,8 +138,8 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 		return nil
 	}
 	outcome := describeOutcome(doc, len(o.Groups) > 0)
-	if _, bad := outcome.(*FlagError); bad {
-		return outcome // nothing found: no table, just the error
+	if _, bad := outcome.(*FlagError); bad && !r.out.Structured() {
+		return outcome // nothing found: no table, just the error (JSON/YAML still get their one document)
 	}
 	view := output.ViewOffsets
 	switch {

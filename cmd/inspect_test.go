@@ -2,8 +2,11 @@ package cmd
 
 import (
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/internal/labtest"
@@ -84,5 +87,81 @@ func TestStatusNeverCommittedIsNotOK(t *testing.T) {
 	code, out, stderr := run(t, l.Env(), "status", "etl", "--window", "100ms", "--samples", "2")
 	if code != ExitCheck || !strings.Contains(out, "never committed; 4,000 records waiting") || strings.Contains(out, " OK ") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+}
+
+// oneDocument fails unless stdout is exactly one JSON or YAML document with
+// schema_version 1.
+func oneDocument(t *testing.T, format, stdout string) map[string]any {
+	t.Helper()
+	var first map[string]any
+	var rest any
+	switch format {
+	case "json":
+		dec := json.NewDecoder(strings.NewReader(stdout))
+		if err := dec.Decode(&first); err != nil {
+			t.Fatalf("no JSON document: %v\n%s", err, stdout)
+		}
+		if err := dec.Decode(&rest); err != io.EOF {
+			t.Fatalf("more than one JSON document (%v):\n%s", err, stdout)
+		}
+	case "yaml":
+		dec := yaml.NewDecoder(strings.NewReader(stdout))
+		if err := dec.Decode(&first); err != nil {
+			t.Fatalf("no YAML document: %v\n%s", err, stdout)
+		}
+		if err := dec.Decode(&rest); err != io.EOF {
+			t.Fatalf("more than one YAML document (%v):\n%s", err, stdout)
+		}
+	}
+	if v, ok := first["schema_version"].(float64); ok && v == 1 {
+		return first
+	}
+	if v, ok := first["schema_version"].(int); ok && v == 1 {
+		return first
+	}
+	t.Fatalf("document without schema_version 1:\n%s", stdout)
+	return nil
+}
+
+// Every command that takes -o prints one document even when every group it
+// was asked about is unknown, with the exit code it has without -o.
+func TestOneDocumentForUnknownGroups(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("orders", 1, 10)
+	cases := [][]string{
+		{"list", "--state", "Dead"},
+		{"describe", "nosuch"},
+		{"describe", "nosuch", "--state"},
+		{"describe", "--regex", "^nosuch$"},
+		{"status", "nosuch", "--window", "50ms", "--samples", "2"},
+		{"reset-offsets", "nosuch", "--to-earliest", "--all-topics"},
+		{"reset-offsets", "nosuch", "--to-earliest", "--topic", "orders", "--execute"},
+		{"delete", "nosuch"},
+		{"delete-offsets", "nosuch", "--topic", "orders"},
+		{"explain", "--group", "nosuch"},
+		{"assign", "--from-group", "nosuch"},
+	}
+	for _, args := range cases {
+		code, _, _ := run(t, l.Env(), args...)
+		for _, format := range []string{"json", "yaml"} {
+			got, out, stderr := run(t, l.Env(), append(args, "-o", format)...)
+			if got != code {
+				t.Errorf("%v -o %s: exit %d, without -o %d", args, format, got, code)
+			}
+			doc := oneDocument(t, format, out)
+			if code != 0 && doc["groups"] == nil && doc["error"] == nil {
+				t.Errorf("%v -o %s: exit %d but the document names no error:\n%s", args, format, code, out)
+			}
+			if code != 0 && !strings.Contains(stderr, "kgroups: ") {
+				t.Errorf("%v -o %s: no error line on stderr", args, format)
+			}
+		}
+	}
+	// The describe document carries the unknown group with its error.
+	_, out, _ := run(t, l.Env(), "describe", "nosuch", "-o", "json")
+	if !strings.Contains(out, `"error": "group not found"`) {
+		t.Fatalf("describe nosuch:\n%s", out)
 	}
 }

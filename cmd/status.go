@@ -146,11 +146,15 @@ func statusRun(ctx context.Context, o *StatusOptions) error {
 			missing = append(missing, g.Group)
 		}
 	}
-	if len(o.Groups) > 0 && len(missing) == len(doc.Groups) {
+	notFound := len(o.Groups) > 0 && len(missing) == len(doc.Groups)
+	if notFound && !r.out.Structured() {
 		return flagErrorf("group %s not found (kgroups list shows the groups that exist)", strings.Join(quoteAll(missing), ", "))
 	}
 	if err := r.out.Status(doc); err != nil {
 		return err
+	}
+	if notFound {
+		return flagErrorf("group %s not found (kgroups list shows the groups that exist)", strings.Join(quoteAll(missing), ", "))
 	}
 	threshold := health.Warn
 	if o.FailOn == "err" {
