@@ -292,7 +292,6 @@ func FromProperties(p *Properties) (Config, []Warning, error) {
 	return cfg, warns, nil
 }
 
-
 func saslFrom(p *Properties) (*SASLSettings, error) {
 	get := func(k string) string { v, _ := p.Get(k); return strings.TrimSpace(v.Value) }
 	src := func(k string) string { v, _ := p.Get(k); return v.Source }
