@@ -165,3 +165,25 @@ func TestOneDocumentForUnknownGroups(t *testing.T) {
 		t.Fatalf("describe nosuch:\n%s", out)
 	}
 }
+
+// --color always beats NO_COLOR (an explicit flag wins); NO_COLOR still
+// turns auto colour off, even with CLICOLOR_FORCE.
+func TestColorFlagBeatsEnvironment(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("orders", 1, 10)
+	l.Commit("svc", map[string]map[int32]int64{"orders": {0: 4}})
+	env := l.Env()
+	env["NO_COLOR"] = "1"
+	env["CLICOLOR_FORCE"] = "1"
+	if _, out, _ := run(t, env, "describe", "svc", "--color", "always"); !strings.Contains(out, "\x1b[") {
+		t.Fatalf("--color always with NO_COLOR=1: no colour\n%q", out)
+	}
+	if _, out, _ := run(t, env, "describe", "svc"); strings.Contains(out, "\x1b[") {
+		t.Fatalf("auto with NO_COLOR=1: colour\n%q", out)
+	}
+	env["NO_COLOR"] = ""
+	if _, out, _ := run(t, env, "describe", "svc"); !strings.Contains(out, "\x1b[") {
+		t.Fatalf("auto with empty NO_COLOR and CLICOLOR_FORCE=1: no colour\n%q", out)
+	}
+}

@@ -150,7 +150,7 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 	pf.BoolVarP(&f.conn.verbose, "verbose", "v", false, "log the Kafka client's requests to stderr (never secrets)")
 	pf.StringVarP(&f.out.format, "output", "o", "table", "output format: "+strings.Join(output.Formats, ", "))
 	pf.BoolVar(&f.out.noHeaders, "no-headers", false, "omit table headers")
-	pf.StringVar(&f.out.color, "color", "auto", "colour: auto (only on a terminal, not with NO_COLOR), always, never")
+	pf.StringVar(&f.out.color, "color", "auto", "colour: auto (on a terminal; off with NO_COLOR, on with CLICOLOR_FORCE), always, never (beat the environment)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(output.ColorModes, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("brokers", cobra.NoFileCompletions)
