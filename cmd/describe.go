@@ -13,6 +13,7 @@ import (
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/health"
 	"github.com/kgroups/kgroups/output"
+	"github.com/kgroups/kgroups/resetoffsets"
 )
 
 // DescribeOptions are the resolved flags of `kgroups describe`.
@@ -28,6 +29,9 @@ type DescribeOptions struct {
 	TimeLag   bool
 	Watch     time.Duration // 0: describe once
 	Count     int           // with --watch: stop after this many refreshes (0: until Ctrl-C)
+
+	topicName       string  // --topic TOPIC[:PARTITIONS], parsed
+	topicPartitions []int32 // nil: every partition
 }
 
 const lagRules = `Lag rules:
@@ -51,10 +55,10 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 
 ` + lagRules,
 		Example: `  kgroups describe orders-svc
-  kgroups describe --all --state
+  kgroups describe --all-groups --state
   kgroups describe --regex '^payments-' --members -o wide
   kgroups describe orders-svc --topic orders --isolation read_committed
-  kgroups describe --all -o json | jq '.groups[] | select(.total_lag > 1000) | .group'`,
+  kgroups describe --all-groups -o json | jq '.groups[] | select(.total_lag > 1000) | .group'`,
 		ValidArgsFunction: comp.Groups,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Groups = args
@@ -68,9 +72,9 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&opts.All, "all", false, "describe every group")
+	addAllGroupsFlag(fl, &opts.All, "describe every group")
 	fl.StringVar(&opts.Regex, "regex", "", "describe groups whose name matches this Go regular expression (unanchored: ^name$ for one)")
-	fl.StringVar(&opts.Topic, "topic", "", "only groups and rows of this topic")
+	fl.StringVar(&opts.Topic, "topic", "", "only rows of this topic, or of these partitions (`TOPIC[:0,1,3-5]`, as reset-offsets); with --all-groups/--regex only groups that use it")
 	fl.BoolVar(&opts.Members, "members", false, "one row per member: id, client, host, assignment")
 	fl.BoolVar(&opts.State, "state", false, "one row per group: coordinator, assignor, state, members, lag")
 	fl.BoolVar(&opts.TimeLag, "time-lag", false, "add seconds behind per partition (reads the record at each committed offset)")
@@ -87,10 +91,17 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 
 func (o *DescribeOptions) validate() error {
 	if len(o.Groups) == 0 && !o.All && o.Regex == "" {
-		return flagErrorf("name at least one group, or use --all or --regex")
+		return flagErrorf("name at least one group, or use --all-groups or --regex")
 	}
 	if o.All && (len(o.Groups) > 0 || o.Regex != "") {
-		return flagErrorf("--all describes every group: do not also name groups or --regex")
+		return flagErrorf("--all-groups describes every group: do not also name groups or --regex")
+	}
+	if o.Topic != "" {
+		topic, parts, err := resetoffsets.ParseTopicSpec(o.Topic)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.topicName, o.topicPartitions = topic, parts
 	}
 	if err := checkGroupNames(o.Groups, o.Regex); err != nil {
 		return err
@@ -113,7 +124,7 @@ func (o *DescribeOptions) validate() error {
 }
 
 func (o *DescribeOptions) selection() describe.Selection {
-	sel := describe.Selection{Groups: o.Groups, All: o.All, Topic: o.Topic, Offsets: true, Members: true, Isolation: o.Isolation}
+	sel := describe.Selection{Groups: o.Groups, All: o.All, Topic: o.topicName, Offsets: true, Members: true, Isolation: o.Isolation}
 	if o.Regex != "" {
 		sel.Regex = regexp.MustCompile(o.Regex)
 	}
@@ -151,6 +162,13 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 	if err := r.out.Describe(doc, view); err != nil {
 		return err
 	}
+	if o.topicName != "" && len(o.Groups) > 0 {
+		for _, g := range doc.Groups {
+			if g.State != nil && len(g.Partitions) == 0 {
+				fmt.Fprintf(o.f.IO.ErrOut, "note: group %s has no committed or assigned partitions in --topic %s\n", g.Group, o.Topic)
+			}
+		}
+	}
 	return outcome
 }
 
@@ -163,7 +181,7 @@ func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
 	for _, w := range snap.Warnings {
 		o.f.Warnf("%s", w)
 	}
-	doc := describe.Build(snap, describe.ViewOptions{Topic: o.Topic})
+	doc := describe.Build(snap, describe.ViewOptions{Topic: o.topicName, Partitions: o.topicPartitions})
 	if o.TimeLag {
 		recs, err := health.RecordTimes(r.ctx, connector(r.clients.Cfg), health.WantedOffsets(doc.Groups), 5*time.Second)
 		if err != nil {

@@ -187,3 +187,76 @@ func TestColorFlagBeatsEnvironment(t *testing.T) {
 		t.Fatalf("auto with empty NO_COLOR and CLICOLOR_FORCE=1: no colour\n%q", out)
 	}
 }
+
+// One name per idea: --all-groups everywhere (--all a hidden alias),
+// --fail-on error|warn|info|never (old "err" accepted), --topic t:1 on
+// describe like reset, and a named group is never "not matched" by --topic.
+func TestConsistentFlags(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("orders", 3, 10)
+	l.Commit("svc", map[string]map[int32]int64{"orders": {0: 4, 1: 5, 2: 6}})
+	l.Commit("stopped", map[string]map[int32]int64{"orders": {0: 1}})
+	env := l.Env()
+
+	for _, cmdline := range [][]string{
+		{"describe", "--all-groups", "-o", "json"}, {"describe", "--all", "-o", "json"},
+		{"status", "--all-groups", "--window", "50ms", "--samples", "2", "--fail-on", "never", "-o", "json"},
+		{"status", "--all", "--window", "50ms", "--samples", "2", "--fail-on", "never", "-o", "json"},
+	} {
+		code, out, stderr := run(t, env, cmdline...)
+		if code != 0 || !strings.Contains(out, `"group": "svc"`) || !strings.Contains(out, `"group": "stopped"`) {
+			t.Fatalf("%v: exit %d\n%s%s", cmdline, code, out, stderr)
+		}
+	}
+	_, help, _ := run(t, env, "describe", "--help")
+	if !strings.Contains(help, "--all-groups") || strings.Contains(help, "--all ") {
+		t.Fatalf("describe --help should show --all-groups and hide --all:\n%s", help)
+	}
+
+	// --fail-on: the same words on status and explain; "err" still works.
+	fast := []string{"--window", "50ms", "--samples", "2"}
+	for _, c := range []struct {
+		failOn string
+		want   int
+	}{{"error", ExitCheck}, {"err", ExitCheck}, {"warn", ExitCheck}, {"info", ExitCheck}, {"never", 0}} {
+		if code, _, stderr := run(t, env, append([]string{"status", "stopped", "--fail-on", c.failOn}, fast...)...); code != c.want {
+			t.Errorf("status --fail-on %s: exit %d, want %d (%s)", c.failOn, code, c.want, stderr)
+		}
+	}
+	if code, _, stderr := run(t, env, "explain", "--fail-on", "err"); code != 0 && code != ExitCheck {
+		t.Errorf("explain --fail-on err: exit %d (%s)", code, stderr)
+	}
+
+	// describe --topic orders:1,2 keeps those partitions only.
+	code, out, _ := run(t, env, "describe", "svc", "--topic", "orders:1,2", "-o", "json")
+	var doc struct {
+		Groups []struct {
+			TotalLag   *int64 `json:"total_lag"`
+			Partitions []struct {
+				Partition int32 `json:"partition"`
+			} `json:"partitions"`
+		} `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 {
+		t.Fatalf("exit %d %v", code, err)
+	}
+	if ps := doc.Groups[0].Partitions; len(ps) != 2 || ps[0].Partition != 1 || ps[1].Partition != 2 || *doc.Groups[0].TotalLag != 9 {
+		t.Fatalf("--topic orders:1,2 rows %+v total %v", ps, *doc.Groups[0].TotalLag)
+	}
+	// A named group that does not use the topic is shown, not "not matched".
+	code, out, stderr := run(t, env, "describe", "svc", "--topic", "nosuch")
+	if code != 0 || strings.Contains(stderr, "No groups matched") || !strings.Contains(out, "GROUP svc") ||
+		!strings.Contains(stderr, "group svc has no committed or assigned partitions in --topic nosuch") {
+		t.Fatalf("describe svc --topic nosuch: exit %d\n%s%s", code, out, stderr)
+	}
+	// --all-groups --topic still narrows to the groups that use it.
+	if code, _, stderr := run(t, env, "describe", "--all-groups", "--topic", "nosuch"); code != 0 || !strings.Contains(stderr, "No groups matched") {
+		t.Fatalf("--all-groups --topic nosuch: exit %d %s", code, stderr)
+	}
+	// The state view names the coordinator as host:port (id).
+	_, out, _ = run(t, env, "describe", "svc", "--state")
+	if !strings.Contains(out, "COORDINATOR (ID)") || !strings.Contains(out, l.Brokers[0]+" (") {
+		t.Fatalf("state view:\n%s", out)
+	}
+}

@@ -152,7 +152,8 @@ type Anomaly struct {
 
 // ViewOptions narrows what Build shows.
 type ViewOptions struct {
-	Topic string // only rows of this topic
+	Topic      string  // only rows of this topic
+	Partitions []int32 // with Topic: only these partitions (nil: all)
 }
 
 // Build turns a snapshot into the describe document. It is pure.
@@ -224,7 +225,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 	}
 	tps := make([]TP, 0, len(rows))
 	for tp := range rows {
-		if opts.Topic != "" && tp.Topic != opts.Topic {
+		if opts.Topic != "" && (tp.Topic != opts.Topic || (opts.Partitions != nil && !slices.Contains(opts.Partitions, tp.Partition))) {
 			continue
 		}
 		tps = append(tps, tp)

@@ -248,13 +248,25 @@ func (p *Printer) describeMembers(g describe.GroupView) error {
 	return nil
 }
 
+// coordinator is "host:port (id)" as kafka-consumer-groups.sh prints it, or
+// the id alone when the broker's address is unknown.
+func coordinator(c *describe.Coordinator) string {
+	switch {
+	case c == nil:
+		return "-"
+	case c.Host == nil:
+		return fmt.Sprint(c.ID)
+	}
+	return fmt.Sprintf("%s (%d)", *c.Host, c.ID)
+}
+
 func (p *Printer) describeState(doc describe.Document) error {
 	wide := p.opts.Format == Wide
 	epochs := false
 	for _, g := range doc.Groups {
 		epochs = epochs || g.Epoch != nil
 	}
-	headers := []string{"GROUP", "COORDINATOR", "ASSIGNOR", "STATE", "TYPE", "#MEMBERS"}
+	headers := []string{"GROUP", "COORDINATOR (ID)", "ASSIGNOR", "STATE", "TYPE", "#MEMBERS"}
 	if epochs || wide {
 		headers = append(headers, "EPOCH")
 	}
@@ -262,13 +274,7 @@ func (p *Printer) describeState(doc describe.Document) error {
 	t := newTable(headers...).alignRight("#MEMBERS", "EPOCH", "LAG")
 	var errs []string
 	for _, g := range doc.Groups {
-		coord := "-"
-		if g.Coordinator != nil {
-			coord = fmt.Sprint(g.Coordinator.ID)
-			if wide && g.Coordinator.Host != nil {
-				coord += " (" + *g.Coordinator.Host + ")"
-			}
-		}
+		coord := coordinator(g.Coordinator)
 		state, typ, members := "-", "-", "-"
 		if g.State != nil {
 			state, typ, members = p.st.state(*g.State), *g.Type, fmt.Sprint(len(g.Members))
