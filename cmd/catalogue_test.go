@@ -39,6 +39,10 @@ var catalogue = []badInput{
 	// list
 	{"list --state sleeping", `--state "sleeping" is not a group state`, ""},
 	{"list --type share-ish", `--type "share-ish" is not a group type`, ""},
+	{"list --lag >>3", `--lag ">>3": want >N, >=N, <N, <=N or =N`, ""},
+	{"list --lag=5", `--lag "5": want >N, >=N, <N, <=N or =N`, ""},
+	{"list --sort size", `--sort "size" is not valid; use one of: name, lag, state`, ""},
+	{"list extra", `list takes no arguments (got "extra")`, ""},
 	// describe
 	{"describe", "name at least one group, or use --all-groups or --regex", ""},
 	{"describe --al", "unknown flag: --al", ""},
@@ -54,6 +58,11 @@ var catalogue = []badInput{
 	{"describe svc --members --state", "none of the others can be", ""},
 	{"describe svc --count 3", "--count 3 only goes with --watch", ""},
 	{"describe svc --watch=10ms", "--watch 10ms: refresh at most every 100ms", ""},
+	{"describe svc --lag >>3", `--lag ">>3": want >N, >=N, <N, <=N or =N`, ""},
+	{"describe svc --lag >-1", `--lag ">-1": want >N`, ""},
+	{"describe svc --sort size", `--sort "size" is not valid; use one of: name, lag, state`, ""},
+	{"describe svc --by host", `--by "host" is not valid; use one of: group, topic, member`, ""},
+	{"describe svc --by topic --members", "--by topic is a view of its own", ""},
 	// reset-offsets
 	{"reset-offsets svc --all-topics --to-earliest --to-latest", "give one target, not --to-earliest and --to-latest", ""},
 	{"reset-offsets svc --all-topics", "give one target: --to-earliest", ""},

@@ -30,8 +30,13 @@ type DescribeOptions struct {
 	Watch     time.Duration // 0: describe once
 	Count     int           // with --watch: stop after this many refreshes (0: until Ctrl-C)
 
+	LagExpr string // --lag '>N' (>=, <, <=, =)
+	Sort    string // --sort name|lag|state
+	By      string // --by group|topic|member
+
 	topicName       string  // --topic TOPIC[:PARTITIONS], parsed
 	topicPartitions []int32 // nil: every partition
+	lagFilter       *describe.LagFilter
 }
 
 const lagRules = `Lag rules:
@@ -58,6 +63,7 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
   kgroups describe --all-groups --state
   kgroups describe --regex '^payments-' --members -o wide
   kgroups describe orders-svc --topic orders --isolation read_committed
+  kgroups describe --all-groups --lag '>1000' --sort lag --by topic
   kgroups describe --all-groups -o json | jq '.groups[] | select(.total_lag > 1000) | .group'`,
 		ValidArgsFunction: comp.Groups,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -81,6 +87,12 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 	fl.DurationVar(&opts.Watch, "watch", 0, "refresh every `INTERVAL` (--watch alone: 5s; use --watch=2s): lag delta, consume and produce rates, ETA")
 	fl.Lookup("watch").NoOptDefVal = "5s"
 	fl.IntVar(&opts.Count, "count", 0, "with --watch: stop after N refreshes (default: until Ctrl-C)")
+	fl.StringVar(&opts.LagExpr, "lag", "", "keep groups whose total lag, and rows whose lag, match `EXPR`: >N, >=N, <N, <=N or =N (unknown lag never matches)")
+	fl.StringVar(&opts.Sort, "sort", "", "order groups by name, lag (largest first, unknown last) or state")
+	fl.StringVar(&opts.By, "by", "", "one lag roll-up row per group, per topic or per member (group, topic, member)")
+	_ = cmd.RegisterFlagCompletionFunc("sort", cobra.FixedCompletions(describe.SortKeys, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("by", cobra.FixedCompletions(describe.ByKeys, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("lag", cobra.NoFileCompletions)
 	fl.StringVar(&opts.Isolation, "isolation", describe.ReadUncommitted, "lag against the high watermark (read_uncommitted) or the last stable offset (read_committed)")
 	cmd.MarkFlagsMutuallyExclusive("members", "state")
 	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
@@ -120,6 +132,33 @@ func (o *DescribeOptions) validate() error {
 	if o.Watch > 0 && (o.Members || o.State) {
 		return flagErrorf("--watch shows lag per partition: drop --members/--state")
 	}
+	if o.LagExpr != "" {
+		f, err := describe.ParseLagFilter(o.LagExpr)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.lagFilter = &f
+	}
+	if o.Sort != "" {
+		s, err := describe.ParseSort(o.Sort)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.Sort = s
+	}
+	if o.By != "" {
+		b, err := describe.ParseBy(o.By)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.By = b
+		if o.Members || o.State || o.Watch > 0 {
+			return flagErrorf("--by %s is a view of its own: drop --members, --state and --watch", o.By)
+		}
+	}
+	if o.Watch > 0 && (o.lagFilter != nil || o.Sort != "") {
+		return flagErrorf("--lag and --sort do not go with --watch")
+	}
 	return nil
 }
 
@@ -144,11 +183,21 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 	if err != nil {
 		return err
 	}
+	outcome := describeOutcome(doc, len(o.Groups) > 0)
+	if _, bad := outcome.(*FlagError); !bad {
+		// Filters and order apply to what was found; an unknown named
+		// group is still reported as such.
+		if o.lagFilter != nil {
+			describe.FilterLag(&doc, *o.lagFilter)
+		}
+		if o.Sort != "" {
+			describe.SortGroups(doc.Groups, o.Sort)
+		}
+	}
 	if len(doc.Groups) == 0 && !r.out.Structured() {
 		fmt.Fprintln(o.f.IO.ErrOut, "No groups matched.")
-		return nil
+		return outcome
 	}
-	outcome := describeOutcome(doc, len(o.Groups) > 0)
 	if _, bad := outcome.(*FlagError); bad && !r.out.Structured() {
 		return outcome // nothing found: no table, just the error (JSON/YAML still get their one document)
 	}
@@ -158,6 +207,12 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 		view = output.ViewMembers
 	case o.State:
 		view = output.ViewState
+	case o.By == "group":
+		view = output.ViewByGroup
+	case o.By == "topic":
+		view = output.ViewByTopic
+	case o.By == "member":
+		view = output.ViewByMember
 	}
 	if err := r.out.Describe(doc, view); err != nil {
 		return err

@@ -2,7 +2,9 @@ package cmd
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -258,5 +260,84 @@ func TestConsistentFlags(t *testing.T) {
 	_, out, _ = run(t, env, "describe", "svc", "--state")
 	if !strings.Contains(out, "COORDINATOR (ID)") || !strings.Contains(out, l.Brokers[0]+" (") {
 		t.Fatalf("state view:\n%s", out)
+	}
+}
+
+// --lag, --sort and --by on kfake groups with known lags:
+// big lag 90 (orders 80 + audit 10), small lag 3, zero lag 0, never
+// committed (unknown).
+func TestFindTheGroupsThatMatter(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("orders", 2, 50)
+	l.Topic("audit", 1, 10)
+	l.Commit("big", map[string]map[int32]int64{"orders": {0: 10, 1: 10}, "audit": {0: 0}})
+	l.Commit("small", map[string]map[int32]int64{"orders": {0: 47, 1: 50}})
+	l.Commit("zero", map[string]map[int32]int64{"orders": {0: 50, 1: 50}})
+	l.Member(cluster.MemberSpec{Group: "never", Topics: []string{"audit"}, ClientID: "never-1"})
+	l.WaitAssigned("never", 1, 1)
+	env := l.Env()
+	groups := func(args ...string) string {
+		t.Helper()
+		code, out, stderr := run(t, env, append(args, "-o", "json")...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, stderr)
+		}
+		var doc struct {
+			Groups []struct {
+				Group      string            `json:"group"`
+				Partitions []json.RawMessage `json:"partitions"`
+			} `json:"groups"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		s := ""
+		for _, g := range doc.Groups {
+			s += fmt.Sprintf("%s/%d ", g.Group, len(g.Partitions))
+		}
+		return strings.TrimSpace(s)
+	}
+	if got := groups("describe", "--all-groups", "--sort", "lag"); got != "big/3 small/2 zero/2 never/1" {
+		t.Fatalf("--sort lag: %s", got)
+	}
+	if got := groups("describe", "--all-groups", "--lag", ">5", "--sort", "name"); got != "big/3" {
+		t.Fatalf("--lag >5: %s", got)
+	}
+	// Rows are filtered too: of big's partitions only those with lag > 20 (orders 40, 40).
+	if got := groups("describe", "--all-groups", "--lag", ">20"); got != "big/2" {
+		t.Fatalf("--lag >20: %s", got)
+	}
+	if got := groups("describe", "--all-groups", "--lag", "<5", "--sort", "name"); got != "small/2 zero/2" {
+		t.Fatalf("--lag <5 (unknown never matches): %s", got)
+	}
+	if got := groups("describe", "--all-groups", "--lag", "=0"); got != "zero/2" {
+		t.Fatalf("--lag =0: %s", got)
+	}
+	if got := groups("describe", "--all-groups", "--sort", "state"); !strings.HasPrefix(got, "big/3 small/2 zero/2") || !strings.HasSuffix(got, "never/1") {
+		t.Fatalf("--sort state (Empty before Stable): %s", got)
+	}
+	if got := groups("list", "--lag=>=3", "--sort", "lag"); got != "big/0 small/0" {
+		t.Fatalf("list --lag=>=3: %s", got)
+	}
+	// "--lag '>=3'" with a space works on list too.
+	if code, out, _ := run(t, env, "list", "--lag", ">=3", "--sort", "name"); code != 0 || !strings.Contains(out, "big") || strings.Contains(out, "zero") {
+		t.Fatalf("list --lag >=3:\n%s", out)
+	}
+
+	code, out, _ := run(t, env, "describe", "--all-groups", "--by", "topic", "--sort", "name")
+	if code != 0 || !regexp.MustCompile(`(?m)^big +audit +1 +10 +-$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^big +orders +2 +80 +-$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^never +audit +1 +- +10$`).MatchString(out) {
+		t.Fatalf("--by topic:\n%s", out)
+	}
+	code, out, _ = run(t, env, "describe", "--all-groups", "--by", "group", "--sort", "lag")
+	if code != 0 || !regexp.MustCompile(`(?m)^big +Empty +3 +90 +-\n small|^big +Empty +3 +90 +-$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^never +Stable +1 +- +10$`).MatchString(out) {
+		t.Fatalf("--by group:\n%s", out)
+	}
+	code, out, _ = run(t, env, "describe", "never", "--by", "member")
+	if code != 0 || !regexp.MustCompile(`(?m)^never +\S+ +never-1 +1 +- +10$`).MatchString(out) {
+		t.Fatalf("--by member:\n%s", out)
 	}
 }

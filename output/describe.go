@@ -15,6 +15,9 @@ const (
 	ViewOffsets DescribeView = iota // per partition (default)
 	ViewMembers                     // per member
 	ViewState                       // one row per group
+	ViewByGroup                     // --by group: one lag roll-up row per group
+	ViewByTopic                     // --by topic: one row per group and topic
+	ViewByMember                    // --by member: one row per group and member
 )
 
 // Describe renders a describe document.
@@ -27,6 +30,8 @@ func (p *Printer) Describe(doc describe.Document, view DescribeView) error {
 		return p.describeState(doc)
 	case ViewMembers:
 		return p.eachGroup(doc, p.describeMembers)
+	case ViewByGroup, ViewByTopic, ViewByMember:
+		return p.describeBy(doc, view)
 	}
 	return p.eachGroup(doc, p.describeOffsets)
 }
@@ -325,4 +330,60 @@ func (p *Printer) List(doc describe.ListDocument, withLag bool) error {
 		t.add(row...)
 	}
 	return t.render(p.w, p.opts.NoHeaders)
+}
+
+// describeBy is the --by roll-up table: lag per group, per group and topic,
+// or per group and member; "-" where none of the partitions has a lag, with
+// the never-committed backlog beside it.
+func (p *Printer) describeBy(doc describe.Document, view DescribeView) error {
+	var t *table
+	var errs []string
+	switch view {
+	case ViewByTopic:
+		t = newTable("GROUP", "TOPIC", "PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG").alignRight("PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG")
+	case ViewByMember:
+		t = newTable("GROUP", "CONSUMER-ID", "CLIENT-ID", "PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG").alignRight("PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG")
+	default:
+		t = newTable("GROUP", "STATE", "PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG").alignRight("PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG")
+	}
+	for _, g := range doc.Groups {
+		if g.Error != nil {
+			errs = append(errs, g.Group+": "+*g.Error)
+		}
+		switch view {
+		case ViewByTopic:
+			for _, tl := range g.Summary.LagByTopic {
+				t.add(g.Group, tl.Topic, fmt.Sprint(tl.Partitions), p.st.lag(num(tl.Lag), tl.Lag, false), num(tl.UncommittedBacklog))
+			}
+		case ViewByMember:
+			for _, ml := range g.Summary.LagByMember {
+				id := ml.MemberID
+				if p.opts.Format != Wide {
+					id = shortID(id)
+				}
+				t.add(g.Group, id, orDash(ml.ClientID), fmt.Sprint(ml.Partitions), p.st.lag(num(ml.Lag), ml.Lag, false), num(ml.UncommittedBacklog))
+			}
+		default:
+			state := "-"
+			if g.State != nil {
+				state = p.st.state(*g.State)
+			}
+			backlog := "-"
+			if g.Summary.UncommittedPartitions > 0 {
+				backlog = fmt.Sprint(g.Summary.UncommittedBacklog)
+			}
+			parts := 0
+			for _, tl := range g.Summary.LagByTopic {
+				parts += tl.Partitions
+			}
+			t.add(g.Group, state, fmt.Sprint(parts), p.st.lag(num(g.TotalLag), g.TotalLag, false), backlog)
+		}
+	}
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	for _, e := range errs {
+		fmt.Fprintln(p.w, p.st.paint(p.st.bad, "! ")+e)
+	}
+	return nil
 }
