@@ -12,12 +12,12 @@ type DescribeView int
 
 // Describe views.
 const (
-	ViewOffsets DescribeView = iota // per partition (default)
-	ViewMembers                     // per member
-	ViewState                       // one row per group
-	ViewByGroup                     // --by group: one lag roll-up row per group
-	ViewByTopic                     // --by topic: one row per group and topic
-	ViewByMember                    // --by member: one row per group and member
+	ViewOffsets  DescribeView = iota // per partition (default)
+	ViewMembers                      // per member
+	ViewState                        // one row per group
+	ViewByGroup                      // --by group: one lag roll-up row per group
+	ViewByTopic                      // --by topic: one row per group and topic
+	ViewByMember                     // --by member: one row per group and member
 )
 
 // Describe renders a describe document.
