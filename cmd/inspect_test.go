@@ -1,12 +1,14 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -339,5 +341,58 @@ func TestFindTheGroupsThatMatter(t *testing.T) {
 	code, out, _ = run(t, env, "describe", "never", "--by", "member")
 	if code != 0 || !regexp.MustCompile(`(?m)^never +\S+ +never-1 +1 +- +10$`).MatchString(out) {
 		t.Fatalf("--by member:\n%s", out)
+	}
+}
+
+// runTTY is run with stdout a terminal of the given width.
+func runTTY(t *testing.T, env map[string]string, width int, args ...string) (int, string, string) {
+	t.Helper()
+	io, _, out, errOut := Test()
+	io.SetStdoutTTY(true)
+	io.SetTerminalWidth(width)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code := ExecuteWith(ctx, io, args, func(k string) string { return env[k] }, BuildInfo{})
+	return code, out.String(), errOut.String()
+}
+
+// On a terminal every line fits the IOStreams width; a pipe gets the full
+// names.
+func TestTerminalWidthFromIOStreams(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	const topic = "payments.transactions.settled.eu-west-1.v2"
+	const group = "settlement-reconciliation-nightly-batch-eu-west-1"
+	l.Topic(topic, 2, 100)
+	l.Commit(group, map[string]map[int32]int64{topic: {0: 10}})
+	l.Member(cluster.MemberSpec{Group: "live-" + group, Topics: []string{topic}, ClientID: "settlement-reconciler-instance-0123456789abcdef"})
+	l.WaitAssigned("live-"+group, 1, 2)
+	env := l.Env()
+	env["NO_COLOR"] = "1"
+	cmds := [][]string{
+		{"describe", "--all-groups"}, {"describe", "--all-groups", "--members"}, {"describe", "--all-groups", "--state"},
+		{"describe", "--all-groups", "--by", "member"}, {"list", "--lag"},
+		{"status", group, "--window", "50ms", "--samples", "2"},
+	}
+	for _, width := range []int{80, 120} {
+		for _, args := range cmds {
+			_, out, stderr := runTTY(t, env, width, args...)
+			if out == "" {
+				t.Fatalf("%v: no output (%s)", args, stderr)
+			}
+			for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+				if n := len([]rune(line)); n > width {
+					t.Errorf("%v at %d columns: line of %d: %q", args, width, n, line)
+				}
+			}
+		}
+	}
+	_, out, _ := run(t, env, "describe", "--all-groups", "--state")
+	if !strings.Contains(out, group) || strings.Contains(out, "…") {
+		t.Fatalf("pipe shortened a name:\n%s", out)
+	}
+	_, out, _ = run(t, env, "status", group, "--window", "50ms", "--samples", "2")
+	if !strings.Contains(out, topic+"/0 STOP: commits stopped") {
+		t.Fatalf("pipe lost the reason:\n%s", out)
 	}
 }

@@ -74,7 +74,7 @@ func (p *Printer) groupTitle(g describe.GroupView) {
 	if g.Error != nil {
 		parts = append(parts, p.st.paint(p.st.bad, "error: "+*g.Error))
 	}
-	fmt.Fprintln(p.w, strings.Join(parts, " · "))
+	p.writeWrapped("", strings.Join(parts, " · "), noPaint)
 }
 
 func plural(n int, word string) string {
@@ -103,6 +103,7 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 	}
 	t := newTable(headers...).alignRight("PARTITION", "CURRENT-OFFSET", "LOG-START-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG")
 	var notes []string
+	var rows [][]string
 	for _, r := range g.Partitions {
 		flagged := r.Anomaly != nil || r.Error != nil
 		lag := p.st.lag(num(r.Lag), r.Lag, flagged)
@@ -124,18 +125,20 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 			row = append(row, seconds(r.TimeLagSeconds, r.TimeLagMethod))
 		}
 		if wide {
-			t.add(append(row, str(r.MemberID), str(r.Host), str(r.ClientID), orDash(note))...)
+			rows = append(rows, append(row, str(r.MemberID), str(r.Host), str(r.ClientID), orDash(note)))
 			continue
 		}
 		member := "-"
 		if r.MemberID != nil {
-			member = shortID(*r.MemberID)
+			member = p.memberName(*r.MemberID)
 		}
-		t.add(append(row, member)...)
+		rows = append(rows, append(row, member))
 		if r.Error != nil {
 			notes = append(notes, fmt.Sprintf("%s/%d: %s", r.Topic, r.Partition, *r.Error))
 		}
 	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"TOPIC": nameRule, "CONSUMER-ID": idRule})
+	addRows(t, rows)
 	if len(g.Partitions) > 0 {
 		if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 			return err
@@ -149,7 +152,7 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 		}
 	}
 	for _, n := range notes {
-		fmt.Fprintln(p.w, p.st.paint(p.st.bad, "! ")+n)
+		p.writeWrapped(p.st.paint(p.st.bad, "! "), n, noPaint)
 	}
 	p.summaryLine(g)
 	return nil
@@ -184,7 +187,7 @@ func (p *Printer) summaryLine(g describe.GroupView) {
 		parts = append(parts, p.st.paint(p.st.warn, plural(s.IdleMembers, "idle member")))
 	}
 	if len(parts) > 0 {
-		fmt.Fprintln(p.w, p.st.paint(p.st.dim, strings.Join(parts, " · ")))
+		p.writeWrapped("", strings.Join(parts, " · "), func(s string) string { return p.st.paint(p.st.dim, s) })
 	}
 }
 
@@ -222,11 +225,9 @@ func (p *Printer) describeMembers(g describe.GroupView) error {
 		headers = append(headers, "SUBSCRIBED")
 	}
 	t := newTable(headers...).alignRight("#PARTITIONS", "LAG", "EPOCH")
+	var rows [][]string
 	for _, m := range g.Members {
-		id := m.MemberID
-		if !wide {
-			id = shortID(id)
-		}
+		id := p.memberName(m.MemberID)
 		parts := fmt.Sprint(m.Partitions)
 		if m.Partitions == 0 {
 			parts = p.st.paint(p.st.warn, "0")
@@ -242,8 +243,11 @@ func (p *Printer) describeMembers(g describe.GroupView) error {
 		if wide {
 			row = append(row, orDash(strings.Join(m.SubscribedTopics, ",")))
 		}
-		t.add(row...)
+		rows = append(rows, row)
 	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"CONSUMER-ID": idRule, "INSTANCE-ID": idRule,
+		"CLIENT-ID": textRule, "HOST": textRule, "ASSIGNMENT": fitRule{min: 14, short: cutEnd}})
+	addRows(t, rows)
 	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 		return err
 	}
@@ -266,20 +270,46 @@ func coordinator(c *describe.Coordinator) string {
 }
 
 func (p *Printer) describeState(doc describe.Document) error {
+	// On a terminal too narrow for host:port, the coordinator column keeps
+	// the broker id only (-o wide and pipes show host:port (id)).
+	headers, rows, errs := p.stateRows(doc, true)
+	if !fitRows(headers, rows, p.fitWidth(), stateRules) {
+		headers, rows, errs = p.stateRows(doc, false)
+		fitRows(headers, rows, p.fitWidth(), stateRules)
+	}
+	t := newTable(headers...).alignRight("#MEMBERS", "EPOCH", "LAG")
+	addRows(t, rows)
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	for _, e := range errs {
+		p.writeWrapped(p.st.paint(p.st.bad, "! "), e, noPaint)
+	}
+	return nil
+}
+
+var stateRules = map[string]fitRule{"GROUP": nameRule, "COORDINATOR (ID)": {min: 10, short: cutMiddle}, "ASSIGNOR": textRule}
+
+func (p *Printer) stateRows(doc describe.Document, withHost bool) (headers []string, rows [][]string, errs []string) {
 	wide := p.opts.Format == Wide
 	epochs := false
 	for _, g := range doc.Groups {
 		epochs = epochs || g.Epoch != nil
 	}
-	headers := []string{"GROUP", "COORDINATOR (ID)", "ASSIGNOR", "STATE", "TYPE", "#MEMBERS"}
+	coordHeader := "COORDINATOR (ID)"
+	if !withHost {
+		coordHeader = "COORDINATOR"
+	}
+	headers = []string{"GROUP", coordHeader, "ASSIGNOR", "STATE", "TYPE", "#MEMBERS"}
 	if epochs || wide {
 		headers = append(headers, "EPOCH")
 	}
 	headers = append(headers, "LAG")
-	t := newTable(headers...).alignRight("#MEMBERS", "EPOCH", "LAG")
-	var errs []string
 	for _, g := range doc.Groups {
 		coord := coordinator(g.Coordinator)
+		if !withHost && g.Coordinator != nil {
+			coord = fmt.Sprint(g.Coordinator.ID)
+		}
 		state, typ, members := "-", "-", "-"
 		if g.State != nil {
 			state, typ, members = p.st.state(*g.State), *g.Type, fmt.Sprint(len(g.Members))
@@ -288,18 +318,12 @@ func (p *Printer) describeState(doc describe.Document) error {
 		if epochs || wide {
 			row = append(row, num(g.Epoch))
 		}
-		t.add(append(row, p.st.lag(num(g.TotalLag), g.TotalLag, false))...)
+		rows = append(rows, append(row, p.st.lag(num(g.TotalLag), g.TotalLag, false)))
 		if g.Error != nil {
 			errs = append(errs, g.Group+": "+*g.Error)
 		}
 	}
-	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
-		return err
-	}
-	for _, e := range errs {
-		fmt.Fprintln(p.w, p.st.paint(p.st.bad, "! ")+e)
-	}
-	return nil
+	return headers, rows, errs
 }
 
 // List renders the group listing.
@@ -315,6 +339,7 @@ func (p *Printer) List(doc describe.ListDocument, withLag bool) error {
 		headers = append(headers, "TOTAL-LAG")
 	}
 	t := newTable(headers...).alignRight("MEMBERS", "TOTAL-LAG", "COORDINATOR")
+	var rows [][]string
 	for _, g := range doc.Groups {
 		row := []string{g.Group, p.st.state(orDash(g.State)), orDash(g.Type), str(g.Protocol), num(g.Members)}
 		if p.opts.Format == Wide {
@@ -327,8 +352,10 @@ func (p *Printer) List(doc describe.ListDocument, withLag bool) error {
 		if withLag {
 			row = append(row, p.st.lag(num(g.TotalLag), g.TotalLag, false))
 		}
-		t.add(row...)
+		rows = append(rows, row)
 	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"GROUP": nameRule, "PROTOCOL": textRule})
+	addRows(t, rows)
 	return t.render(p.w, p.opts.NoHeaders)
 }
 
@@ -336,16 +363,18 @@ func (p *Printer) List(doc describe.ListDocument, withLag bool) error {
 // or per group and member; "-" where none of the partitions has a lag, with
 // the never-committed backlog beside it.
 func (p *Printer) describeBy(doc describe.Document, view DescribeView) error {
-	var t *table
+	var headers []string
+	var rows [][]string
 	var errs []string
 	switch view {
 	case ViewByTopic:
-		t = newTable("GROUP", "TOPIC", "PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG").alignRight("PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG")
+		headers = []string{"GROUP", "TOPIC", "PARTITIONS", "LAG", "UNCOMMITTED-BACKLOG"}
 	case ViewByMember:
-		t = newTable("GROUP", "CONSUMER-ID", "CLIENT-ID", "PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG").alignRight("PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG")
+		headers = []string{"GROUP", "CONSUMER-ID", "CLIENT-ID", "PARTITIONS", "LAG", "UNCOMMITTED-BACKLOG"}
 	default:
-		t = newTable("GROUP", "STATE", "PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG").alignRight("PARTITIONS", "LAG", "NEVER-COMMITTED-BACKLOG")
+		headers = []string{"GROUP", "STATE", "PARTITIONS", "LAG", "UNCOMMITTED-BACKLOG"}
 	}
+	t := newTable(headers...).alignRight("PARTITIONS", "LAG", "UNCOMMITTED-BACKLOG")
 	for _, g := range doc.Groups {
 		if g.Error != nil {
 			errs = append(errs, g.Group+": "+*g.Error)
@@ -353,15 +382,12 @@ func (p *Printer) describeBy(doc describe.Document, view DescribeView) error {
 		switch view {
 		case ViewByTopic:
 			for _, tl := range g.Summary.LagByTopic {
-				t.add(g.Group, tl.Topic, fmt.Sprint(tl.Partitions), p.st.lag(num(tl.Lag), tl.Lag, false), num(tl.UncommittedBacklog))
+				rows = append(rows, []string{g.Group, tl.Topic, fmt.Sprint(tl.Partitions), p.st.lag(num(tl.Lag), tl.Lag, false), num(tl.UncommittedBacklog)})
 			}
 		case ViewByMember:
 			for _, ml := range g.Summary.LagByMember {
-				id := ml.MemberID
-				if p.opts.Format != Wide {
-					id = shortID(id)
-				}
-				t.add(g.Group, id, orDash(ml.ClientID), fmt.Sprint(ml.Partitions), p.st.lag(num(ml.Lag), ml.Lag, false), num(ml.UncommittedBacklog))
+				id := p.memberName(ml.MemberID)
+				rows = append(rows, []string{g.Group, id, orDash(ml.ClientID), fmt.Sprint(ml.Partitions), p.st.lag(num(ml.Lag), ml.Lag, false), num(ml.UncommittedBacklog)})
 			}
 		default:
 			state := "-"
@@ -376,14 +402,16 @@ func (p *Printer) describeBy(doc describe.Document, view DescribeView) error {
 			for _, tl := range g.Summary.LagByTopic {
 				parts += tl.Partitions
 			}
-			t.add(g.Group, state, fmt.Sprint(parts), p.st.lag(num(g.TotalLag), g.TotalLag, false), backlog)
+			rows = append(rows, []string{g.Group, state, fmt.Sprint(parts), p.st.lag(num(g.TotalLag), g.TotalLag, false), backlog})
 		}
 	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"GROUP": nameRule, "TOPIC": nameRule, "CONSUMER-ID": idRule, "CLIENT-ID": textRule})
+	addRows(t, rows)
 	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 		return err
 	}
 	for _, e := range errs {
-		fmt.Fprintln(p.w, p.st.paint(p.st.bad, "! ")+e)
+		p.writeWrapped(p.st.paint(p.st.bad, "! "), e, noPaint)
 	}
 	return nil
 }

@@ -9,16 +9,17 @@ import (
 )
 
 // Status renders `kgroups status`: one line per group, then the partitions
-// that are not OK (all of them with -o wide).
+// that are not OK (all of them with -o wide). On a terminal too narrow for
+// the REASON column, the reasons follow each table as wrapped sentences.
 func (p *Printer) Status(doc health.StatusDoc) error {
 	if p.Structured() {
 		return p.Data(doc)
 	}
-	t := newTable("GROUP", "STATUS", "LAG", "REASON").alignRight("LAG")
+	var rows [][]string
 	for _, g := range doc.Groups {
-		t.add(g.Group, p.statusText(g.Status), num(g.TotalLag), g.Reason)
+		rows = append(rows, []string{g.Group, p.statusText(g.Status), num(g.TotalLag), g.Reason})
 	}
-	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+	if err := p.tableWithReasons([]string{"GROUP", "STATUS", "LAG", "REASON"}, []string{"LAG"}, rows); err != nil {
 		return err
 	}
 	wide := p.opts.Format == Wide
@@ -46,12 +47,39 @@ func (p *Printer) Status(doc health.StatusDoc) error {
 		if timeLag {
 			headers = append(headers, "TIME-LAG")
 		}
-		pt := newTable(append(headers, "REASON")...).alignRight("LAG", "TIME-LAG")
-		for _, r := range rows {
-			pt.add(r...)
-		}
-		if err := pt.render(p.w, p.opts.NoHeaders); err != nil {
+		if err := p.tableWithReasons(append(headers, "REASON"), []string{"LAG", "TIME-LAG"}, rows); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// tableWithReasons renders rows whose last column is a sentence. When the
+// table does not fit the terminal (first names shortened, down to their
+// floor), the sentences leave the table and follow it, one per row,
+// wrapped at words under the row's name.
+func (p *Printer) tableWithReasons(headers, right []string, rows [][]string) error {
+	width := p.fitWidth()
+	last := len(headers) - 1
+	moved := false
+	if width > 0 && !fitRows(headers, rows, width, map[string]fitRule{headers[0]: nameRule}) {
+		moved = true
+		headers = headers[:last]
+	}
+	t := newTable(headers...).alignRight(right...)
+	for _, r := range rows {
+		if moved {
+			t.add(r[:last]...)
+			continue
+		}
+		t.add(r...)
+	}
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	if moved {
+		for _, r := range rows {
+			p.writeWrapped("  "+r[0]+": ", r[last], noPaint)
 		}
 	}
 	return nil

@@ -73,6 +73,10 @@ type Options struct {
 	Format    Format
 	NoHeaders bool
 	Color     bool
+	// Width is the terminal's width in columns; tables and the lines under
+	// them fit it (at least MinWidth) in the table format. 0: not a
+	// terminal, full values, nothing shortened.
+	Width int
 }
 
 // Printer renders documents to one writer.

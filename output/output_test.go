@@ -129,21 +129,6 @@ func TestListGolden(t *testing.T) {
 	}
 }
 
-func TestDefaultTableFitsEightyColumns(t *testing.T) {
-	doc := describe.Build(fixture(), describe.ViewOptions{})
-	for _, view := range []DescribeView{ViewOffsets, ViewMembers, ViewState} {
-		out := render(t, Options{Format: Table}, func(p *Printer) error { return p.Describe(doc, view) })
-		for _, line := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(line, "! ") || strings.Contains(line, "by member:") {
-				continue // prose notes wrap in the terminal; tables must not
-			}
-			if n := len([]rune(line)); n > 80 {
-				t.Errorf("view %d: line is %d columns: %q", view, n, line)
-			}
-		}
-	}
-}
-
 func TestNoColorMeansNoEscapes(t *testing.T) {
 	doc := describe.Build(fixture(), describe.ViewOptions{})
 	for _, f := range []Format{Table, Wide, JSON, YAML} {
