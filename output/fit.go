@@ -149,7 +149,14 @@ func (p *Printer) writeWrapped(lead, text string, paint func(string) string) {
 	}
 	// Keep a " · " separator at the end of a line, never at the start of
 	// the next: glue it to the word before it while wrapping.
-	text = strings.ReplaceAll(text, " · ", "\u00a0· ")
+	// Short parts ("3 members", "lag 8,880") stay on one line.
+	parts := strings.Split(text, " · ")
+	for i, part := range parts {
+		if lipgloss.Width(part) <= 24 {
+			parts[i] = strings.ReplaceAll(part, " ", "\u00a0")
+		}
+	}
+	text = strings.Join(parts, "\u00a0· ")
 	for i, l := range wrapWords(text, width) {
 		l = strings.ReplaceAll(l, "\u00a0", " ")
 		if i == 0 {
