@@ -159,10 +159,10 @@ var catalogue = []badInput{
 	{"status nosuch --window 100ms --samples 2", `group "nosuch" not found`, ""},
 	// assign
 	{"assign", "give the group: --consumers N", "none"},
-	{"assign --consumers 3", "give the partitions: --partitions P or --topic NAME:P", "none"},
+	{"assign --consumers 3", "give the partitions: --partitions P or --topic NAME=P", "none"},
 	{"assign --consumers 0 --partitions 3", "--consumers 0: want at least 1", "none"},
 	{"assign --consumers 3 --partitions 0", "--partitions 0: want 1 to 10000000", "none"},
-	{"assign --consumers 3 --topic orders", `--topic "orders": want NAME:PARTITIONS`, "none"},
+	{"assign --consumers 3 --topic orders", `--topic "orders": want NAME=PARTITIONS`, "none"},
 	{"assign --consumers 3 --topic a:1 --topic a:2", "--topic a is given twice", "none"},
 	{"assign --consumers 3 --partitions 3 --topic a:1", "--partitions names one topic", "none"},
 	{"assign --consumers 3 --partitions 3 --assignor fair", `assignor "fair" is not known`, "none"},
