@@ -127,3 +127,26 @@ func TestWrapAndShorten(t *testing.T) {
 		t.Fatalf("cutEnd: %q", got)
 	}
 }
+
+// BenchmarkDescribeTable renders the default describe table of 200 copies
+// of the wide fixture in a pipe (width 0) and on an 80-column terminal.
+func BenchmarkDescribeTable(b *testing.B) {
+	snap := wideFixture()
+	base := snap.Groups
+	snap.Groups = nil
+	for i := 0; i < 200; i++ {
+		snap.Groups = append(snap.Groups, base[:2]...)
+	}
+	doc := describe.Build(snap, describe.ViewOptions{})
+	for _, width := range []int{0, 80} {
+		b.Run(fmt.Sprintf("width=%d", width), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var buf strings.Builder
+				if err := New(&buf, Options{Format: Table, Width: width}).Describe(doc, ViewOffsets); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
