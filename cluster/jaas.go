@@ -134,26 +134,37 @@ func (l *jaasLexer) quoted(q rune) jaasToken {
 	return jaasToken{text: b.String(), isText: true}
 }
 
+// jaasKnownOptions may be named in errors; any other word might be a piece
+// of a value (an unquoted password with a space), so it is not repeated.
+var jaasKnownOptions = map[string]bool{"username": true, "password": true}
+
+func jaasOptionName(k string) string {
+	if jaasKnownOptions[k] {
+		return fmt.Sprintf("option %q", k)
+	}
+	return "an option (quote values that contain spaces, ; = / or quotes)"
+}
+
 // parseJAAS parses a sasl.jaas.config value:
 // <LoginModule> <flag> (<option>=<value>)* ; — Kafka's grammar. Errors
-// name options, never their values.
+// name only well-known options, never values or other words.
 func parseJAAS(v string) ([]jaasEntry, error) {
 	l := &jaasLexer{s: []rune(v)}
 	var out []jaasEntry
 	for tok := l.next(); !tok.eof; tok = l.next() {
 		if !tok.isText {
-			return nil, fmt.Errorf("want a login module class first, found %q", tok.char)
+			return nil, fmt.Errorf("want a login module class first")
 		}
 		e := jaasEntry{Module: tok.text, Options: map[string]string{}}
 		flag := l.next()
 		if flag.eof || !flag.isText {
-			return nil, fmt.Errorf("login module control flag (required) not specified after %s", e.Module)
+			return nil, fmt.Errorf("login module control flag (required) not specified after the login module class")
 		}
 		switch strings.ToLower(flag.text) {
 		case "required", "requisite", "sufficient", "optional":
 			e.Flag = strings.ToLower(flag.text)
 		default:
-			return nil, fmt.Errorf("invalid login module control flag after %s (want required, requisite, sufficient or optional)", e.Module)
+			return nil, fmt.Errorf("invalid login module control flag (want required, requisite, sufficient or optional)")
 		}
 		terminated := false
 		for {
@@ -166,14 +177,14 @@ func parseJAAS(v string) ([]jaasEntry, error) {
 				break
 			}
 			if !k.isText {
-				return nil, fmt.Errorf("unexpected %q where an option name should be", k.char)
+				return nil, fmt.Errorf("unexpected character where an option name should be")
 			}
 			if eq := l.next(); eq.isText || eq.char != '=' {
-				return nil, fmt.Errorf("value not specified for option %q", k.text)
+				return nil, fmt.Errorf("value not specified for %s", jaasOptionName(k.text))
 			}
 			val := l.next()
 			if !val.isText {
-				return nil, fmt.Errorf("value not specified for option %q", k.text)
+				return nil, fmt.Errorf("value not specified for %s", jaasOptionName(k.text))
 			}
 			e.Options[k.text] = val.text
 		}

@@ -68,6 +68,9 @@ func TestJAASAsKafkaReadsIt(t *testing.T) {
 		{plain + ` maybe username="ops";`, "invalid login module control flag"},
 		{plain + ` required username= ;`, `value not specified for option "username"`},
 		{plain, "control flag (required) not specified"},
+		// An unquoted password with a space: the second word is not echoed.
+		{plain + ` required username=ops password=top s3cret;`, "value not specified for an option (quote values"},
+		{plain + ` required username=ops password=x; s3cret`, "control flag (required) not specified"},
 	}
 	for _, b := range bad {
 		if _, err := parseJAAS(b.in); err == nil || !strings.Contains(err.Error(), b.want) || strings.Contains(err.Error(), "s3cret") {
