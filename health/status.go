@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kgroups/kgroups/describe"
@@ -193,6 +194,12 @@ func evaluatePartition(tp describe.TP, series []obs, allowedLag int64) Partition
 	ps.Owner = lastObs.owner
 	w.Now = lastObs.t
 	switch {
+	case lastObs.end == nil && lastObs.err != nil && strings.HasPrefix(*lastObs.err, "topic does not exist"):
+		// A known fact, not a failed read: the topic is gone and nothing
+		// can be consumed; the stale offsets do not judge the group.
+		ps.status, ps.Status = NotFound, NotFound.String()
+		ps.Reason = *lastObs.err + "; the group still has offsets for it"
+		return ps
 	case lastObs.end == nil:
 		// No log end: nothing can be judged, and nothing is assumed.
 		ps.status, ps.Status = Unknown, Unknown.String()

@@ -107,6 +107,12 @@ func TestSampledScenarios(t *testing.T) {
 		g.Reason != "orders/4: offsets could not be read: partition has no leader" {
 		t.Fatalf("unreadable: %s / group %s: %s", g.Partitions[1].Status, g.Status, g.Reason)
 	}
+	gone := "topic does not exist (deleted?)"
+	g = with(describe.PartitionView{Topic: "gone", Partition: 0, CommittedOffset: i64(5), Error: &gone})
+	if g.Partitions[0].Topic != "gone" || g.Partitions[0].Status != "NOTFOUND" || g.Status != "OK" ||
+		!strings.Contains(g.Partitions[0].Reason, "the group still has offsets for it") {
+		t.Fatalf("deleted topic: %s / group %s: %s", g.Partitions[0].Status, g.Status, g.Reason)
+	}
 	ge := "offset fetch: NOT_COORDINATOR"
 	st := "Stable"
 	if g := EvaluateSamples([]Sample{{Time: t0, Groups: map[string]describe.GroupView{"g": {Group: "g", State: &st, Error: &ge}}}}, 0).Groups[0]; g.Status != "UNKNOWN" {
