@@ -138,13 +138,17 @@ func (p *Printer) Watch(doc health.WatchDoc, clear bool) error {
 	}
 	fmt.Fprintf(p.w, "%s · %s\n", doc.Time, every)
 	for _, g := range doc.Groups {
-		fmt.Fprintf(p.w, "\n%s · %s\n", p.st.paint(p.st.bold, "GROUP "+g.Group), p.trendText(g.Trend))
-		t := newTable("TOPIC", "PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s", "ETA").
-			alignRight("PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s")
+		fmt.Fprintln(p.w)
+		p.writeWrapped("", p.st.paint(p.st.bold, "GROUP "+g.Group)+" · "+p.trendText(g.Trend), noPaint)
+		headers := []string{"TOPIC", "PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s", "ETA"}
+		t := newTable(headers...).alignRight("PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s")
+		var rows [][]string
 		for _, wp := range g.Partitions {
 			tr := wp.Trend
-			t.add(wp.Topic, fmt.Sprint(wp.Partition), num(tr.Lag), signed(tr.LagDelta), rate(tr.ConsumeRate), rate(tr.ProduceRate), p.eta(tr))
+			rows = append(rows, []string{wp.Topic, fmt.Sprint(wp.Partition), num(tr.Lag), signed(tr.LagDelta), rate(tr.ConsumeRate), rate(tr.ProduceRate), p.eta(tr)})
 		}
+		fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"TOPIC": nameRule})
+		addRows(t, rows)
 		if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 			return err
 		}
@@ -155,7 +159,7 @@ func (p *Printer) Watch(doc health.WatchDoc, clear bool) error {
 			}
 		}
 		if len(ms) > 1 {
-			fmt.Fprintln(p.w, p.st.paint(p.st.dim, "by member: "+strings.Join(ms, ", ")))
+			p.writeWrapped("", "by member: "+strings.Join(ms, ", "), func(s string) string { return p.st.paint(p.st.dim, s) })
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -65,6 +66,10 @@ func widthCases(width int) map[string]func(p *Printer) error {
 		"by_member": func(p *Printer) error { return p.Describe(doc, ViewByMember) },
 		"list":      func(p *Printer) error { return p.List(list, true) },
 		"status":    func(p *Printer) error { return p.Status(wideStatus()) },
+		"watch": func(p *Printer) error {
+			at := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+			return p.Watch(health.Watch(&doc, doc, at.Add(5*time.Second), 5*time.Second), false) // a second look: rates, ETA
+		},
 	}
 }
 
