@@ -292,9 +292,6 @@ func FromProperties(p *Properties) (Config, []Warning, error) {
 	return cfg, warns, nil
 }
 
-var jaasModule = regexp.MustCompile(`^\s*([A-Za-z0-9_.$]+)\s+(required|requisite|sufficient|optional)\s*(.*?)\s*;?\s*$`)
-var jaasOption = regexp.MustCompile(`\s*([A-Za-z0-9_.-]+)\s*=\s*("((?:[^"\\]|\\.)*)"|[^\s;"]+)`)
-
 func saslFrom(p *Properties) (*SASLSettings, error) {
 	get := func(k string) string { v, _ := p.Get(k); return strings.TrimSpace(v.Value) }
 	src := func(k string) string { v, _ := p.Get(k); return v.Source }
@@ -317,11 +314,14 @@ func saslFrom(p *Properties) (*SASLSettings, error) {
 	}
 	s := &SASLSettings{Mechanism: mech}
 	if jaas := get("sasl.jaas.config"); jaas != "" {
-		m := jaasModule.FindStringSubmatch(jaas)
-		if m == nil {
-			return nil, inputErrorf("%s: sasl.jaas.config is not '<LoginModule> required username=\"…\" password=\"…\";'", src("sasl.jaas.config"))
+		entries, err := parseJAAS(jaas)
+		if err != nil {
+			return nil, inputErrorf("%s: sasl.jaas.config: %v; want '<LoginModule> required username=\"…\" password=\"…\";'", src("sasl.jaas.config"), err)
 		}
-		module := m[1]
+		if len(entries) != 1 {
+			return nil, inputErrorf("%s: sasl.jaas.config has %d login modules; a client takes exactly one", src("sasl.jaas.config"), len(entries))
+		}
+		module := entries[0].Module
 		switch {
 		case strings.HasSuffix(module, "PlainLoginModule"):
 			if mech != "PLAIN" {
@@ -334,18 +334,7 @@ func saslFrom(p *Properties) (*SASLSettings, error) {
 		default:
 			return nil, inputErrorf("%s: sasl.jaas.config login module %q is not supported; use PlainLoginModule or ScramLoginModule", src("sasl.jaas.config"), module)
 		}
-		for _, om := range jaasOption.FindAllStringSubmatch(m[3], -1) {
-			val := om[2]
-			if strings.HasPrefix(val, `"`) {
-				val = strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(om[3])
-			}
-			switch om[1] {
-			case "username":
-				s.User = val
-			case "password":
-				s.Password = val
-			}
-		}
+		s.User, s.Password = entries[0].Options["username"], entries[0].Options["password"]
 	}
 	if u := get("sasl.username"); u != "" {
 		s.User = u
@@ -384,7 +373,7 @@ func tlsFrom(p *Properties) (*TLSSettings, []Warning, error) {
 	var err error
 	switch {
 	case get("ssl.truststore.certificates") != "":
-		t.CAPEM, t.CAFrom = []byte(get("ssl.truststore.certificates")), "ssl.truststore.certificates"
+		t.CAPEM, t.CAFrom = []byte(inlinePEM(get("ssl.truststore.certificates"))), "ssl.truststore.certificates"
 	case get("ssl.truststore.location") != "":
 		if t.CAPEM, err = readPEM("ssl.truststore.location"); err != nil {
 			return nil, nil, err
@@ -398,7 +387,7 @@ func tlsFrom(p *Properties) (*TLSSettings, []Warning, error) {
 	}
 	switch {
 	case get("ssl.keystore.certificate.chain") != "" || get("ssl.keystore.key") != "":
-		t.CertPEM, t.KeyPEM = []byte(get("ssl.keystore.certificate.chain")), []byte(get("ssl.keystore.key"))
+		t.CertPEM, t.KeyPEM = []byte(inlinePEM(get("ssl.keystore.certificate.chain"))), []byte(inlinePEM(get("ssl.keystore.key")))
 	case get("ssl.keystore.location") != "":
 		b, err := readPEM("ssl.keystore.location")
 		if err != nil {

@@ -4,13 +4,13 @@
 package cluster
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"slices"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/kgroups/kgroups/internal/errs"
 )
@@ -74,27 +74,36 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// ParseProperties parses the java.util.Properties format: key=value or
-// key:value or "key value", # and ! comments, backslash line continuations
-// and the escapes \t \n \r \f \\ \uXXXX. name is used in error messages.
+// ParseProperties parses a client.properties file as Java's
+// Properties.load(InputStream) does (kafka-consumer-groups.sh's
+// --command-config): every byte is one ISO-8859-1 character (write other
+// characters as \uXXXX; a UTF-8 "é" is read as the two characters "Ã©", as
+// Java reads it); lines end at \n, \r or \r\n; key=value, key:value or
+// "key value"; # and ! comment lines; a line ending in an odd number of
+// backslashes continues on the next line, whose leading whitespace is
+// dropped (inside any value, PEM included); escapes \t \n \r \f \uXXXX
+// (surrogate pairs joined), any other escaped character is itself. name is
+// used in error messages, which name the line and key but never the value.
 func ParseProperties(r io.Reader, name string, into *Properties) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	lineNo := 0
-	for sc.Scan() {
-		lineNo++
-		startLine := lineNo
-		line := strings.TrimLeft(sc.Text(), " \t\f")
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return inputErrorf("%s: cannot read: %v", name, err)
+	}
+	lines := splitLines(latin1(raw))
+	for i := 0; i < len(lines); i++ {
+		startLine := i + 1
+		line := trimLeading(lines[i])
 		if line == "" || line[0] == '#' || line[0] == '!' {
 			continue
 		}
 		// Join continuation lines: an odd number of trailing backslashes.
-		for endsWithContinuation(line) && sc.Scan() {
-			lineNo++
-			line = line[:len(line)-1] + strings.TrimLeft(sc.Text(), " \t\f")
-		}
-		if endsWithContinuation(line) {
+		for endsWithContinuation(line) {
 			line = line[:len(line)-1]
+			if i+1 >= len(lines) {
+				break
+			}
+			i++
+			line += trimLeading(lines[i])
 		}
 		key, value, err := splitProperty(line)
 		if err != nil {
@@ -105,11 +114,42 @@ func ParseProperties(r io.Reader, name string, into *Properties) error {
 		}
 		into.Set(key, value, fmt.Sprintf("%s:%d", name, startLine))
 	}
-	if err := sc.Err(); err != nil {
-		return inputErrorf("%s:%d: %v", name, lineNo+1, err)
-	}
 	return nil
 }
+
+// latin1 decodes ISO-8859-1: byte b is code point b.
+func latin1(b []byte) string {
+	rs := make([]rune, len(b))
+	for i, c := range b {
+		rs[i] = rune(c)
+	}
+	return string(rs)
+}
+
+// splitLines splits at \n, \r and \r\n, as Java's LineReader does.
+func splitLines(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\n':
+			out = append(out, s[start:i])
+			start = i + 1
+		case '\r':
+			out = append(out, s[start:i])
+			if i+1 < len(s) && s[i+1] == '\n' {
+				i++
+			}
+			start = i + 1
+		}
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+func trimLeading(s string) string { return strings.TrimLeft(s, " \t\f") }
 
 func endsWithContinuation(s string) bool {
 	n := 0
@@ -121,14 +161,15 @@ func endsWithContinuation(s string) bool {
 
 // splitProperty splits a logical line into an unescaped key and value.
 func splitProperty(line string) (string, string, error) {
+	rs := []rune(line)
 	var key strings.Builder
 	i := 0
-	for i < len(line) {
-		c := line[i]
+	for i < len(rs) {
+		c := rs[i]
 		if c == '\\' {
-			r, n, err := unescape(line[i:])
+			r, n, err := unescape(rs[i:])
 			if err != nil {
-				return "", "", err
+				return "", "", fmt.Errorf("property name: %v", err)
 			}
 			key.WriteString(r)
 			i += n
@@ -137,38 +178,39 @@ func splitProperty(line string) (string, string, error) {
 		if c == '=' || c == ':' || c == ' ' || c == '\t' || c == '\f' {
 			break
 		}
-		key.WriteByte(c)
+		key.WriteRune(c)
 		i++
 	}
 	// Skip whitespace, at most one separator, then whitespace.
-	for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\f') {
+	for i < len(rs) && (rs[i] == ' ' || rs[i] == '\t' || rs[i] == '\f') {
 		i++
 	}
-	if i < len(line) && (line[i] == '=' || line[i] == ':') {
+	if i < len(rs) && (rs[i] == '=' || rs[i] == ':') {
 		i++
 	}
-	for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\f') {
+	for i < len(rs) && (rs[i] == ' ' || rs[i] == '\t' || rs[i] == '\f') {
 		i++
 	}
 	var val strings.Builder
-	for i < len(line) {
-		if line[i] == '\\' {
-			r, n, err := unescape(line[i:])
+	for i < len(rs) {
+		if rs[i] == '\\' {
+			r, n, err := unescape(rs[i:])
 			if err != nil {
-				return "", "", err
+				return "", "", fmt.Errorf("%s: %v", key.String(), err)
 			}
 			val.WriteString(r)
 			i += n
 			continue
 		}
-		val.WriteByte(line[i])
+		val.WriteRune(rs[i])
 		i++
 	}
 	return key.String(), val.String(), nil
 }
 
-// unescape decodes one backslash escape at the start of s.
-func unescape(s string) (string, int, error) {
+// unescape decodes one backslash escape at the start of s; a \uXXXX high
+// surrogate followed by a \uXXXX low surrogate is one character.
+func unescape(s []rune) (string, int, error) {
 	if len(s) < 2 {
 		return "", 1, nil
 	}
@@ -182,27 +224,40 @@ func unescape(s string) (string, int, error) {
 	case 'f':
 		return "\f", 2, nil
 	case 'u':
-		if len(s) < 6 {
-			return "", 0, fmt.Errorf("malformed \\uXXXX escape")
+		r, ok := hex4(s[2:])
+		if !ok {
+			return "", 0, fmt.Errorf("malformed \\uXXXX escape (want 4 hex digits)")
 		}
-		var r rune
-		for _, h := range s[2:6] {
-			r <<= 4
-			switch {
-			case h >= '0' && h <= '9':
-				r |= h - '0'
-			case h >= 'a' && h <= 'f':
-				r |= h - 'a' + 10
-			case h >= 'A' && h <= 'F':
-				r |= h - 'A' + 10
-			default:
-				return "", 0, fmt.Errorf("malformed \\uXXXX escape")
+		if utf16.IsSurrogate(r) && r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+			if lo, ok := hex4(s[8:]); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+				return string(utf16.DecodeRune(r, lo)), 12, nil
 			}
 		}
 		return string(r), 6, nil
 	default:
-		return s[1:2], 2, nil
+		return string(s[1]), 2, nil
 	}
+}
+
+func hex4(s []rune) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, h := range s[:4] {
+		r <<= 4
+		switch {
+		case h >= '0' && h <= '9':
+			r |= h - '0'
+		case h >= 'a' && h <= 'f':
+			r |= h - 'a' + 10
+		case h >= 'A' && h <= 'F':
+			r |= h - 'A' + 10
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 // ParseOverride parses one -X key=value flag value.

@@ -42,13 +42,13 @@ chosen client does:
                        cooperative-sticky approximated (see notes); no eager sticky
   --client franz-go    kgo's own balancers are run
 Server-side (KIP-848): --assignor uniform or server-range.
-Input: --consumers N --partitions P (one topic), --topic NAME:P (repeatable),
+Input: --consumers N --partitions P (one topic), --topic NAME=P (repeatable),
 --from-file scenario.json, or --from-group G (a live group's members,
 subscriptions and partitions; dials the cluster).
 --join N / --leave MEMBER simulate a change: before and after, which partitions
 move, and how many pause (eager: all; cooperative: the moving ones, over two
 rebalances). --compare A,B shows other assignors on the same input.`,
-		Example: `  kgroups assign --assignor range --consumers 3 --topic orders:12 --topic payments:6
+		Example: `  kgroups assign --assignor range --consumers 3 --topic orders=12 --topic payments=6
   kgroups assign --assignor cooperative-sticky --consumers 4 --partitions 12 --join 1
   kgroups assign --assignor range --consumers 8 --partitions 6 --compare roundrobin,cooperative-sticky
   kgroups assign --from-group orders-svc --assignor cooperative-sticky --client librdkafka --leave c02
@@ -65,7 +65,7 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 			}
 			switch {
 			case inputs == 0:
-				return flagErrorf("give the group: --consumers N with --partitions P or --topic NAME:P, or --from-file FILE, or --from-group G")
+				return flagErrorf("give the group: --consumers N with --partitions P or --topic NAME=P, or --from-file FILE, or --from-group G")
 			case inputs > 1:
 				return flagErrorf("--consumers/--partitions/--topic, --from-file and --from-group exclude each other")
 			}
@@ -97,8 +97,13 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 				}
 				opts.Scenario = s
 			} else if opts.FromGroup == "" {
-				if err := quickScenario(&opts.Scenario, consumers, partitions, topics, fl.Changed("partitions")); err != nil {
+				old, err := quickScenario(&opts.Scenario, consumers, partitions, topics, fl.Changed("partitions"))
+				if err != nil {
 					return err
+				}
+				for _, spec := range old {
+					name, n, _ := strings.Cut(spec, ":")
+					f.Warnf("--topic %s is deprecated for a partition count (NAME:P is a partition list elsewhere); write --topic %s=%s", spec, name, n)
 				}
 			}
 			if opts.FromGroup == "" {
@@ -117,7 +122,7 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 	fl.StringVar(&opts.Scenario.Client, "client", assign.Java, "whose implementation: "+strings.Join(assign.Clients, ", "))
 	fl.IntVar(&consumers, "consumers", 0, "number of consumers (ids c01, c02, ...)")
 	fl.IntVar(&partitions, "partitions", 0, "partitions of the one topic (named topic)")
-	fl.StringArrayVar(&topics, "topic", nil, "a subscribed topic `NAME:PARTITIONS` (repeatable)")
+	fl.StringArrayVar(&topics, "topic", nil, "a subscribed topic and its partition count, `NAME=PARTITIONS` (repeatable; the old NAME:PARTITIONS still works, with a notice)")
 	fl.StringVar(&file, "from-file", "", "scenario `FILE` (JSON: assignor, client, topics, members with subscription/owned/generation)")
 	fl.StringVar(&opts.FromGroup, "from-group", "", "read members, subscriptions and partitions from this live group")
 	fl.IntVar(&join, "join", 0, "simulate N consumers joining")
@@ -129,45 +134,51 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 	return cmd
 }
 
-// quickScenario builds c01..cNN subscribed to the given topics.
-func quickScenario(s *assign.Scenario, consumers, partitions int, topics []string, partitionsSet bool) error {
+// quickScenario builds c01..cNN subscribed to the given topics
+// (NAME=PARTITIONS; the older NAME:PARTITIONS is returned as deprecated).
+func quickScenario(s *assign.Scenario, consumers, partitions int, topics []string, partitionsSet bool) (deprecated []string, err error) {
 	if consumers < 1 {
-		return flagErrorf("--consumers %d: want at least 1", consumers)
+		return nil, flagErrorf("--consumers %d: want at least 1", consumers)
 	}
 	if consumers > 100000 {
-		return flagErrorf("--consumers %d: at most 100000", consumers)
+		return nil, flagErrorf("--consumers %d: at most 100000", consumers)
 	}
 	s.Topics = map[string]int32{}
 	var names []string
 	if partitionsSet {
 		if len(topics) > 0 {
-			return flagErrorf("--partitions names one topic; with several use --topic NAME:P for each")
+			return nil, flagErrorf("--partitions names one topic; with several use --topic NAME=P for each")
 		}
 		if partitions < 1 || partitions > 10000000 {
-			return flagErrorf("--partitions %d: want 1 to 10000000", partitions)
+			return nil, flagErrorf("--partitions %d: want 1 to 10000000", partitions)
 		}
 		s.Topics["topic"], names = int32(partitions), []string{"topic"}
 	}
 	for _, spec := range topics {
-		name, n, ok := strings.Cut(spec, ":")
+		name, n, ok := strings.Cut(spec, "=")
+		if !ok {
+			if name, n, ok = strings.Cut(spec, ":"); ok {
+				deprecated = append(deprecated, spec)
+			}
+		}
 		p, err := strconv.Atoi(n)
 		if !ok || name == "" || err != nil || p < 1 || p > 10000000 {
-			return flagErrorf("--topic %q: want NAME:PARTITIONS, e.g. orders:12", spec)
+			return nil, flagErrorf("--topic %q: want NAME=PARTITIONS, e.g. orders=12", spec)
 		}
 		if _, dup := s.Topics[name]; dup {
-			return flagErrorf("--topic %s is given twice", name)
+			return nil, flagErrorf("--topic %s is given twice", name)
 		}
 		s.Topics[name] = int32(p)
 		names = append(names, name)
 	}
 	if len(names) == 0 {
-		return flagErrorf("give the partitions: --partitions P or --topic NAME:P")
+		return nil, flagErrorf("give the partitions: --partitions P or --topic NAME=P")
 	}
 	width := max(2, len(strconv.Itoa(consumers)))
 	for i := 1; i <= consumers; i++ {
 		s.Members = append(s.Members, assign.Member{ID: fmt.Sprintf("c%0*d", width, i), Subscription: names})
 	}
-	return nil
+	return deprecated, nil
 }
 
 // readScenario reads a scenario file (assign.ParseScenario is strict).

@@ -9,9 +9,15 @@ import (
 )
 
 func TestAssignCommand(t *testing.T) {
-	code, out, stderr := run(t, nil, "assign", "--assignor", "range", "--consumers", "3", "--topic", "orders:12", "--topic", "payments:6")
-	if code != 0 || !strings.Contains(out, "c01               6  orders:0-3 payments:0-1") {
+	code, out, stderr := run(t, nil, "assign", "--assignor", "range", "--consumers", "3", "--topic", "orders=12", "--topic", "payments=6")
+	if code != 0 || !strings.Contains(out, "c01               6  orders:0-3 payments:0-1") || stderr != "" {
 		t.Fatalf("preview: exit %d\n%s\n%s", code, out, stderr)
+	}
+	// The old NAME:P still works, with a deprecation notice naming the new form.
+	code, old, stderr := run(t, nil, "assign", "--assignor", "range", "--consumers", "3", "--topic", "orders:12", "--topic", "payments=6")
+	if code != 0 || old != out || !strings.Contains(stderr, "warning: --topic orders:12 is deprecated for a partition count") ||
+		!strings.Contains(stderr, "write --topic orders=12") {
+		t.Fatalf("old form: exit %d\n%s\n%s", code, old, stderr)
 	}
 	code, out, _ = run(t, nil, "assign", "--assignor", "range", "--consumers", "8", "--partitions", "6", "-o", "json")
 	var doc struct {

@@ -126,3 +126,60 @@ func TestSASLOverTLS(t *testing.T) {
 		t.Fatalf("SASL_SSL: exit %d %s", code, stderr)
 	}
 }
+
+// A client.properties written for the Java tools: single-quoted JAAS
+// values (Kafka's JAAS parser takes ' and "), over kfake SASL.
+func TestJavaStyleJAASAgainstKfake(t *testing.T) {
+	t.Parallel()
+	for _, mech := range []string{"PLAIN", "SCRAM-SHA-256"} {
+		_, env := fakeCluster(t, kfake.EnableSASL(), kfake.Superuser(mech, "ops", secret))
+		module := "org.apache.kafka.common.security.scram.ScramLoginModule"
+		if mech == "PLAIN" {
+			module = "org.apache.kafka.common.security.plain.PlainLoginModule"
+		}
+		props := writeProps(t, "security.protocol=SASL_PLAINTEXT", "sasl.mechanism="+mech,
+			`sasl.jaas.config=`+module+` required \`,
+			`    username='ops' \`,
+			`    password='`+secret+`';`)
+		code, out, stderr := run(t, env, "describe", "--all", "--command-config", props)
+		if code != 0 {
+			t.Fatalf("%s single-quoted JAAS: exit %d\n%s%s", mech, code, out, stderr)
+		}
+		// A JAAS syntax error names the file, line and key, never the secret.
+		broken := writeProps(t, "security.protocol=SASL_PLAINTEXT", "sasl.mechanism="+mech,
+			`sasl.jaas.config=`+module+` required username='ops' password='`+secret+`'`)
+		code, out, stderr = run(t, env, "describe", "--all", "--command-config", broken)
+		if code != 2 || !strings.Contains(stderr, "client.properties:3: sasl.jaas.config: the entry is not terminated by a semicolon") ||
+			strings.Contains(out+stderr, secret) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Fatalf("%s broken JAAS: exit %d %q", mech, code, stderr)
+		}
+	}
+}
+
+// An inline PEM written with .properties line continuations, as the Java
+// client accepts it, over kfake TLS.
+func TestContinuedInlinePEMAgainstKfake(t *testing.T) {
+	t.Parallel()
+	srv, caFile := testPKI(t)
+	_, env := fakeCluster(t, kfake.TLS(srv))
+	ca, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(ca)), "\n")
+	props := []string{"security.protocol=SSL", "ssl.truststore.type=PEM"}
+	for i, l := range lines {
+		switch {
+		case i == 0:
+			props = append(props, "ssl.truststore.certificates="+l+` \`)
+		case i == len(lines)-1:
+			props = append(props, "  "+l)
+		default:
+			props = append(props, "  "+l+` \`)
+		}
+	}
+	code, out, stderr := run(t, env, "list", "--command-config", writeProps(t, props...))
+	if code != 0 {
+		t.Fatalf("continued PEM: exit %d\n%s%s", code, out, stderr)
+	}
+}

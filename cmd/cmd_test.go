@@ -86,7 +86,11 @@ func TestNewCmdDescribeFlags(t *testing.T) {
 		{args: "--regex ^a --members --topic t", check: func(o *DescribeOptions) bool { return o.Regex == "^a" && o.Members && o.Topic == "t" }},
 		{args: "g --isolation read_committed", check: func(o *DescribeOptions) bool { return o.Isolation == "read_committed" }},
 		{args: "", wantErr: "name at least one group"},
-		{args: "g --all", wantErr: "--all describes every group"},
+		{args: "g --all", wantErr: "--all-groups describes every group"},
+		{args: "--all-groups", check: func(o *DescribeOptions) bool { return o.All }},
+		{args: "g --topic t:1,3-4", check: func(o *DescribeOptions) bool {
+			return o.topicName == "t" && len(o.topicPartitions) == 3 && o.topicPartitions[2] == 4
+		}},
 		{args: "g g", wantErr: `group "g" is named twice`},
 		{args: "--regex (", wantErr: "--regex"},
 		{args: "g --isolation dirty", wantErr: `--isolation "dirty" is not valid`},

@@ -13,6 +13,7 @@ import (
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/health"
 	"github.com/kgroups/kgroups/output"
+	"github.com/kgroups/kgroups/resetoffsets"
 )
 
 // DescribeOptions are the resolved flags of `kgroups describe`.
@@ -28,6 +29,14 @@ type DescribeOptions struct {
 	TimeLag   bool
 	Watch     time.Duration // 0: describe once
 	Count     int           // with --watch: stop after this many refreshes (0: until Ctrl-C)
+
+	LagExpr string // --lag '>N' (>=, <, <=, =)
+	Sort    string // --sort name|lag|state
+	By      string // --by group|topic|member
+
+	topicName       string  // --topic TOPIC[:PARTITIONS], parsed
+	topicPartitions []int32 // nil: every partition
+	lagFilter       *describe.LagFilter
 }
 
 const lagRules = `Lag rules:
@@ -51,10 +60,11 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 
 ` + lagRules,
 		Example: `  kgroups describe orders-svc
-  kgroups describe --all --state
+  kgroups describe --all-groups --state
   kgroups describe --regex '^payments-' --members -o wide
   kgroups describe orders-svc --topic orders --isolation read_committed
-  kgroups describe --all -o json | jq '.groups[] | select(.total_lag > 1000) | .group'`,
+  kgroups describe --all-groups --lag '>1000' --sort lag --by topic
+  kgroups describe --all-groups -o json | jq '.groups[] | select(.total_lag > 1000) | .group'`,
 		ValidArgsFunction: comp.Groups,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Groups = args
@@ -68,15 +78,21 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&opts.All, "all", false, "describe every group")
+	addAllGroupsFlag(fl, &opts.All, "describe every group")
 	fl.StringVar(&opts.Regex, "regex", "", "describe groups whose name matches this Go regular expression (unanchored: ^name$ for one)")
-	fl.StringVar(&opts.Topic, "topic", "", "only groups and rows of this topic")
+	fl.StringVar(&opts.Topic, "topic", "", "only rows of this topic, or of these partitions (`TOPIC[:0,1,3-5]`, as reset-offsets); with --all-groups/--regex only groups that use it")
 	fl.BoolVar(&opts.Members, "members", false, "one row per member: id, client, host, assignment")
 	fl.BoolVar(&opts.State, "state", false, "one row per group: coordinator, assignor, state, members, lag")
 	fl.BoolVar(&opts.TimeLag, "time-lag", false, "add seconds behind per partition (reads the record at each committed offset)")
 	fl.DurationVar(&opts.Watch, "watch", 0, "refresh every `INTERVAL` (--watch alone: 5s; use --watch=2s): lag delta, consume and produce rates, ETA")
 	fl.Lookup("watch").NoOptDefVal = "5s"
 	fl.IntVar(&opts.Count, "count", 0, "with --watch: stop after N refreshes (default: until Ctrl-C)")
+	fl.StringVar(&opts.LagExpr, "lag", "", "keep groups whose total lag, and rows whose lag, match `EXPR`: >N, >=N, <N, <=N or =N (unknown lag never matches)")
+	fl.StringVar(&opts.Sort, "sort", "", "order groups by name, lag (largest first, unknown last) or state")
+	fl.StringVar(&opts.By, "by", "", "one lag roll-up row per group, per topic or per member (group, topic, member)")
+	_ = cmd.RegisterFlagCompletionFunc("sort", cobra.FixedCompletions(describe.SortKeys, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("by", cobra.FixedCompletions(describe.ByKeys, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("lag", cobra.NoFileCompletions)
 	fl.StringVar(&opts.Isolation, "isolation", describe.ReadUncommitted, "lag against the high watermark (read_uncommitted) or the last stable offset (read_committed)")
 	cmd.MarkFlagsMutuallyExclusive("members", "state")
 	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
@@ -87,10 +103,17 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 
 func (o *DescribeOptions) validate() error {
 	if len(o.Groups) == 0 && !o.All && o.Regex == "" {
-		return flagErrorf("name at least one group, or use --all or --regex")
+		return flagErrorf("name at least one group, or use --all-groups or --regex")
 	}
 	if o.All && (len(o.Groups) > 0 || o.Regex != "") {
-		return flagErrorf("--all describes every group: do not also name groups or --regex")
+		return flagErrorf("--all-groups describes every group: do not also name groups or --regex")
+	}
+	if o.Topic != "" {
+		topic, parts, err := resetoffsets.ParseTopicSpec(o.Topic)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.topicName, o.topicPartitions = topic, parts
 	}
 	if err := checkGroupNames(o.Groups, o.Regex); err != nil {
 		return err
@@ -109,11 +132,38 @@ func (o *DescribeOptions) validate() error {
 	if o.Watch > 0 && (o.Members || o.State) {
 		return flagErrorf("--watch shows lag per partition: drop --members/--state")
 	}
+	if o.LagExpr != "" {
+		f, err := describe.ParseLagFilter(o.LagExpr)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.lagFilter = &f
+	}
+	if o.Sort != "" {
+		s, err := describe.ParseSort(o.Sort)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.Sort = s
+	}
+	if o.By != "" {
+		b, err := describe.ParseBy(o.By)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.By = b
+		if o.Members || o.State || o.Watch > 0 {
+			return flagErrorf("--by %s is a view of its own: drop --members, --state and --watch", o.By)
+		}
+	}
+	if o.Watch > 0 && (o.lagFilter != nil || o.Sort != "") {
+		return flagErrorf("--lag and --sort do not go with --watch")
+	}
 	return nil
 }
 
 func (o *DescribeOptions) selection() describe.Selection {
-	sel := describe.Selection{Groups: o.Groups, All: o.All, Topic: o.Topic, Offsets: true, Members: true, Isolation: o.Isolation}
+	sel := describe.Selection{Groups: o.Groups, All: o.All, Topic: o.topicName, Offsets: true, Members: true, Isolation: o.Isolation}
 	if o.Regex != "" {
 		sel.Regex = regexp.MustCompile(o.Regex)
 	}
@@ -133,13 +183,23 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 	if err != nil {
 		return err
 	}
+	outcome := describeOutcome(doc, len(o.Groups) > 0)
+	if _, bad := outcome.(*FlagError); !bad {
+		// Filters and order apply to what was found; an unknown named
+		// group is still reported as such.
+		if o.lagFilter != nil {
+			describe.FilterLag(&doc, *o.lagFilter)
+		}
+		if o.Sort != "" {
+			describe.SortGroups(doc.Groups, o.Sort)
+		}
+	}
 	if len(doc.Groups) == 0 && !r.out.Structured() {
 		fmt.Fprintln(o.f.IO.ErrOut, "No groups matched.")
-		return nil
+		return outcome
 	}
-	outcome := describeOutcome(doc, len(o.Groups) > 0)
-	if _, bad := outcome.(*FlagError); bad {
-		return outcome // nothing found: no table, just the error
+	if _, bad := outcome.(*FlagError); bad && !r.out.Structured() {
+		return outcome // nothing found: no table, just the error (JSON/YAML still get their one document)
 	}
 	view := output.ViewOffsets
 	switch {
@@ -147,9 +207,22 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 		view = output.ViewMembers
 	case o.State:
 		view = output.ViewState
+	case o.By == "group":
+		view = output.ViewByGroup
+	case o.By == "topic":
+		view = output.ViewByTopic
+	case o.By == "member":
+		view = output.ViewByMember
 	}
 	if err := r.out.Describe(doc, view); err != nil {
 		return err
+	}
+	if o.topicName != "" && len(o.Groups) > 0 {
+		for _, g := range doc.Groups {
+			if g.State != nil && len(g.Partitions) == 0 {
+				fmt.Fprintf(o.f.IO.ErrOut, "note: group %s has no committed or assigned partitions in --topic %s\n", g.Group, o.Topic)
+			}
+		}
 	}
 	return outcome
 }
@@ -163,7 +236,7 @@ func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
 	for _, w := range snap.Warnings {
 		o.f.Warnf("%s", w)
 	}
-	doc := describe.Build(snap, describe.ViewOptions{Topic: o.Topic})
+	doc := describe.Build(snap, describe.ViewOptions{Topic: o.topicName, Partitions: o.topicPartitions})
 	if o.TimeLag {
 		recs, err := health.RecordTimes(r.ctx, connector(r.clients.Cfg), health.WantedOffsets(doc.Groups), 5*time.Second)
 		if err != nil {

@@ -27,8 +27,6 @@ type ExplainOptions struct {
 	FailOn   string
 }
 
-var failOnValues = []string{"error", "warn", "info", "never"}
-
 // NewCmdExplain builds `kgroups explain`.
 func NewCmdExplain(f *Factory, comp *completions.Completer, runF func(*ExplainOptions) error) *cobra.Command {
 	opts := &ExplainOptions{f: f}
@@ -77,10 +75,10 @@ Without --group or --topic it never contacts a cluster.`,
 				return flagErrorf("--client %q is not valid; use one of: %s", in.Client, strings.Join(explain.Clients, ", "))
 			}
 			in.Client = strings.ToLower(in.Client)
-			if !containsFold(failOnValues, opts.FailOn) {
-				return flagErrorf("--fail-on %q is not valid; use one of: %s", opts.FailOn, strings.Join(failOnValues, ", "))
-			}
 			var err error
+			if opts.FailOn, err = parseFailOn(opts.FailOn); err != nil {
+				return err
+			}
 			if fl.Changed("record-latency") {
 				if in.Workload.RecordLatency, err = positiveDuration("--record-latency", latency); err != nil {
 					return err
@@ -134,7 +132,7 @@ Without --group or --topic it never contacts a cluster.`,
 	fl.StringVar(&interval, "sample-interval", "5s", "time between the two samples of --group")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "exit 4 when a finding is at least: error, warn, info, never")
 	_ = cmd.RegisterFlagCompletionFunc("client", cobra.FixedCompletions(explain.Clients, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnValues, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnLevels, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("group", comp.Groups)
 	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
 	return cmd

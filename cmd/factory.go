@@ -116,7 +116,7 @@ func (f *Factory) Printer() (*output.Printer, error) {
 	if err != nil {
 		return nil, &FlagError{Msg: err.Error()}
 	}
-	return output.New(f.IO.Out, output.Options{Format: format, NoHeaders: f.out.noHeaders, Color: color}), nil
+	return output.New(f.IO.Out, output.Options{Format: format, NoHeaders: f.out.noHeaders, Color: color, Width: f.IO.TerminalWidth()}), nil
 }
 
 // Warnf prints a warning line on stderr.

@@ -15,12 +15,19 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	outTTY bool
+	outTTY   bool
+	outWidth int // columns of the stdout terminal; 0 when unknown
 }
 
 // System returns the process's streams.
 func System() *IOStreams {
-	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, outTTY: term.IsTerminal(os.Stdout.Fd())}
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, outTTY: term.IsTerminal(os.Stdout.Fd())}
+	if s.outTTY {
+		if w, _, err := term.GetSize(os.Stdout.Fd()); err == nil && w > 0 {
+			s.outWidth = w
+		}
+	}
+	return s
 }
 
 // Test returns streams backed by buffers: stdin, stdout, stderr.
@@ -34,3 +41,19 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.outTTY }
 
 // SetStdoutTTY overrides terminal detection (tests).
 func (s *IOStreams) SetStdoutTTY(v bool) { s.outTTY = v }
+
+// TerminalWidth is the stdout terminal's width in columns: 0 when stdout is
+// not a terminal (pipes get full values), 80 when a terminal's width is
+// unknown.
+func (s *IOStreams) TerminalWidth() int {
+	switch {
+	case !s.outTTY:
+		return 0
+	case s.outWidth <= 0:
+		return 80
+	}
+	return s.outWidth
+}
+
+// SetTerminalWidth sets the terminal width (tests; no real terminal needed).
+func (s *IOStreams) SetTerminalWidth(w int) { s.outWidth = w }

@@ -22,8 +22,15 @@ type ListOptions struct {
 	States []string
 	Types  []string
 	Topic  string
-	Lag    bool
+	Lag    bool   // show each group's total lag
+	Sort   string // --sort name|lag|state
+
+	lagExpr   string // --lag[=EXPR]
+	lagFilter *describe.LagFilter
 }
+
+// lagShow is --lag given without an expression: show lag, filter nothing.
+const lagShow = "show"
 
 // NewCmdList builds `kgroups list`.
 func NewCmdList(f *Factory, comp *completions.Completer, runF func(*ListOptions) error) *cobra.Command {
@@ -38,9 +45,18 @@ group's total lag (see 'kgroups describe --help' for the lag rules).`,
 		Example: `  kgroups list
   kgroups list --state empty --lag
   kgroups list --type consumer
+  kgroups list --lag='>1000' --sort lag
   kgroups list --topic orders -o json | jq -r '.groups[].group'`,
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// "--lag '>5'" with a space: pflag leaves '>5' as an argument
+			// (--lag alone is valid); take it as the expression.
+			if len(args) == 1 && opts.lagExpr == lagShow && args[0] != "" && strings.ContainsAny(args[0][:1], "<>=") {
+				opts.lagExpr, args = args[0], nil
+			}
+			if len(args) > 0 {
+				return flagErrorf("list takes no arguments (got %q); filter with --state, --type, --topic or --lag", args[0])
+			}
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -54,7 +70,10 @@ group's total lag (see 'kgroups describe --help' for the lag rules).`,
 	fl.StringSliceVar(&opts.States, "state", nil, "only groups in these states (case-insensitive): "+strings.Join(groupStates, ", "))
 	fl.StringSliceVar(&opts.Types, "type", nil, "only groups of these types: "+strings.Join(groupTypes, ", "))
 	fl.StringVar(&opts.Topic, "topic", "", "only groups that committed to or are assigned this topic")
-	fl.BoolVar(&opts.Lag, "lag", false, "add each group's total lag (reads offsets)")
+	fl.StringVar(&opts.lagExpr, "lag", "", "add each group's total lag (reads offsets); --lag='>N' (>=, <, <=, =) also keeps only groups whose total lag matches (unknown lag never matches)")
+	fl.Lookup("lag").NoOptDefVal = lagShow
+	fl.StringVar(&opts.Sort, "sort", "", "order groups by name, lag (largest first, unknown last; reads offsets) or state")
+	_ = cmd.RegisterFlagCompletionFunc("sort", cobra.FixedCompletions(describe.SortKeys, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("state", cobra.FixedCompletions(groupStates, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(groupTypes, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
@@ -62,6 +81,27 @@ group's total lag (see 'kgroups describe --help' for the lag rules).`,
 }
 
 func (o *ListOptions) validate() error {
+	switch o.lagExpr {
+	case "":
+	case lagShow:
+		o.Lag = true
+	default:
+		f, err := describe.ParseLagFilter(o.lagExpr)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.Lag, o.lagFilter = true, &f
+	}
+	if o.Sort != "" {
+		s, err := describe.ParseSort(o.Sort)
+		if err != nil {
+			return flagErrorf("%v", err)
+		}
+		o.Sort = s
+		if s == "lag" {
+			o.Lag = true
+		}
+	}
 	for _, s := range o.States {
 		if !containsFold(groupStates, s) {
 			return flagErrorf("--state %q is not a group state; use one of: %s", s, strings.Join(groupStates, ", "))
@@ -100,6 +140,12 @@ func listRun(ctx context.Context, o *ListOptions) error {
 		o.f.Warnf("%s", w)
 	}
 	doc := describe.BuildList(snap, true, o.Lag)
+	if o.lagFilter != nil {
+		describe.FilterListLag(&doc, *o.lagFilter)
+	}
+	if o.Sort != "" {
+		describe.SortList(doc.Groups, o.Sort)
+	}
 	if len(doc.Groups) == 0 && !p.Structured() {
 		o.f.IO.ErrOut.Write([]byte("No groups matched.\n"))
 		return nil

@@ -114,7 +114,7 @@ the new undo file carries the first run's offsets.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&opts.AllGroups, "all-groups", false, "every group (each must be inactive to --execute)")
+	addAllGroupsFlag(fl, &opts.AllGroups, "every group (each must be inactive to --execute)")
 	fl.StringVar(&opts.Regex, "regex", "", "groups whose name matches this Go regular expression (unanchored)")
 	fl.BoolVar(&raw.earliest, "to-earliest", false, "to the log start")
 	fl.BoolVar(&raw.latest, "to-latest", false, "to the log end (skip everything not yet consumed)")

@@ -38,12 +38,15 @@ func Execute(ctx context.Context, io *IOStreams, args []string) int {
 
 // ExecuteWith is Execute with an explicit environment and build info.
 func ExecuteWith(ctx context.Context, io *IOStreams, args []string, getenv func(string) string, build BuildInfo) int {
-	f := NewFactory(io, getenv)
+	streams := *io
+	stdout := &countingWriter{w: io.Out}
+	streams.Out = stdout
+	f := NewFactory(&streams, getenv)
 	defer f.Close()
 	root := NewCmdRoot(f, build)
 	root.SetArgs(args)
 	root.SetIn(io.In)
-	root.SetOut(io.Out)
+	root.SetOut(stdout)
 	root.SetErr(io.ErrOut)
 	entered := markEntered(root)
 	cmd, err := root.ExecuteContextC(ctx)
@@ -52,13 +55,17 @@ func ExecuteWith(ctx context.Context, io *IOStreams, args []string, getenv func(
 		// or flag, a flag value pflag could not parse, wrong argument count,
 		// flags that exclude each other). It is typed here, where it enters:
 		// exit 2, and point at the help.
-		code := handleError(errs.Inputf("%s", usageMessage(err)), io.ErrOut)
+		err = errs.Inputf("%s", usageMessage(err))
+		code := handleError(err, io.ErrOut)
 		if cmd != nil {
 			io.ErrOut.Write([]byte("Run '" + cmd.CommandPath() + " --help' for usage.\n"))
 		}
+		errorDocument(f, cmd, stdout, err, code)
 		return code
 	}
-	return handleError(err, io.ErrOut)
+	code := handleError(err, io.ErrOut)
+	errorDocument(f, cmd, stdout, err, code)
+	return code
 }
 
 // markEntered wraps every command's RunE so that the returned flag says
@@ -143,7 +150,7 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 	pf.BoolVarP(&f.conn.verbose, "verbose", "v", false, "log the Kafka client's requests to stderr (never secrets)")
 	pf.StringVarP(&f.out.format, "output", "o", "table", "output format: "+strings.Join(output.Formats, ", "))
 	pf.BoolVar(&f.out.noHeaders, "no-headers", false, "omit table headers")
-	pf.StringVar(&f.out.color, "color", "auto", "colour: auto (only on a terminal, not with NO_COLOR), always, never")
+	pf.StringVar(&f.out.color, "color", "auto", "colour: auto (on a terminal; off with NO_COLOR, on with CLICOLOR_FORCE), always, never (beat the environment)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(output.ColorModes, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("brokers", cobra.NoFileCompletions)

@@ -81,7 +81,7 @@ kgroups_exporter_partition_series_dropped 1); group series stay.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:9308", "serve on this `host:port` (loopback by default)")
-	fl.BoolVar(&opts.AllGroups, "all-groups", false, "every group")
+	addAllGroupsFlag(fl, &opts.AllGroups, "every group")
 	fl.StringVar(&opts.Regex, "regex", "", "groups whose name matches this Go regular expression (unanchored: ^name$ for one)")
 	fl.StringSliceVar(&opts.Types, "type", nil, "only groups of these types (classic, consumer, share)")
 	fl.StringVar(&interval, "interval", "30s", "take a sample this often (at least 1s)")

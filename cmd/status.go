@@ -43,25 +43,29 @@ counts as zero):
           (unless the log end was at the last commit recently): no member commits
   REWIND  a committed offset went backwards
   STALL   the offset never moved, a live member owns it, and lag was never zero
-  WARN    the offset moves but lag never decreased (and was never zero)
+  WARN    the offset moves but lag never decreased (and was never zero), and it
+          grew by more than the records produced in one sampling interval
   OK      caught up, or lag fell or reached zero within the window
+A partition never committed with records waiting is WARN ("never committed; N
+records waiting"); one whose offsets could not be read is UNKNOWN, never OK.
 A group's status is its worst partition's, with STOP, STALL and REWIND counted as
-ERR. Offset commits carry no timestamps here, so STOP (nobody owns the partition)
+ERR; a group with unreadable partitions and no worse verdict is UNKNOWN (exit 3). Offset commits carry no timestamps here, so STOP (nobody owns the partition)
 and STALL (an owner that does not progress) are told apart by group membership.
 Use a window of several commit intervals (default 30s: Java auto-commits every 5s).
 
-Exit 0 when every group is OK, 4 when one is at or above --fail-on (warn or err).`,
+Exit 0 when every group is OK, 4 when one is at or above --fail-on (error, warn,
+info, never; the old "err" still means error), 3 when one could not be judged.`,
 		Example: `  kgroups status orders-svc
-  kgroups status --all --window 1m --samples 7 --fail-on err
+  kgroups status --all-groups --window 1m --samples 7 --fail-on error
   kgroups status orders-svc --time-lag -o json | jq '.groups[0].partitions[] | {partition, status, time_lag_seconds}'`,
 		ValidArgsFunction: comp.Groups,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Groups = args
 			if len(args) == 0 && !opts.All && opts.Regex == "" {
-				return flagErrorf("name at least one group, or use --all or --regex")
+				return flagErrorf("name at least one group, or use --all-groups or --regex")
 			}
 			if opts.All && (len(args) > 0 || opts.Regex != "") {
-				return flagErrorf("--all judges every group: do not also name groups or --regex")
+				return flagErrorf("--all-groups judges every group: do not also name groups or --regex")
 			}
 			if err := checkGroupNames(args, opts.Regex); err != nil {
 				return err
@@ -80,9 +84,8 @@ Exit 0 when every group is OK, 4 when one is at or above --fail-on (warn or err)
 			if opts.AllowedLag < 0 {
 				return flagErrorf("--allowed-lag %d: want 0 or more", opts.AllowedLag)
 			}
-			opts.FailOn = strings.ToLower(opts.FailOn)
-			if opts.FailOn != "warn" && opts.FailOn != "err" {
-				return flagErrorf("--fail-on %q is not valid; use warn or err", opts.FailOn)
+			if opts.FailOn, err = parseFailOn(opts.FailOn); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -91,14 +94,14 @@ Exit 0 when every group is OK, 4 when one is at or above --fail-on (warn or err)
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&opts.All, "all", false, "judge every group")
+	addAllGroupsFlag(fl, &opts.All, "judge every group")
 	fl.StringVar(&opts.Regex, "regex", "", "judge groups whose name matches this Go regular expression (unanchored: ^name$ for one)")
 	fl.StringVar(&window, "window", "30s", "how long to watch")
 	fl.IntVar(&opts.Samples, "samples", 6, "how many looks over the window (at least 2)")
 	fl.Int64Var(&opts.AllowedLag, "allowed-lag", 0, "lag at or below this counts as caught up")
-	fl.StringVar(&opts.FailOn, "fail-on", "warn", "exit 4 from this status up: warn or err")
+	fl.StringVar(&opts.FailOn, "fail-on", "warn", "exit 4 from this status up: error (ERR), warn (WARN and ERR), info (same as warn: status has no INFO), never")
 	fl.BoolVar(&opts.TimeLag, "time-lag", false, "also estimate seconds behind per partition")
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"warn", "err"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnLevels, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -143,25 +146,39 @@ func statusRun(ctx context.Context, o *StatusOptions) error {
 			missing = append(missing, g.Group)
 		}
 	}
-	if len(o.Groups) > 0 && len(missing) == len(doc.Groups) {
+	notFound := len(o.Groups) > 0 && len(missing) == len(doc.Groups)
+	if notFound && !r.out.Structured() {
 		return flagErrorf("group %s not found (kgroups list shows the groups that exist)", strings.Join(quoteAll(missing), ", "))
 	}
 	if err := r.out.Status(doc); err != nil {
 		return err
 	}
-	threshold := health.Warn
-	if o.FailOn == "err" {
-		threshold = health.Err
+	if notFound {
+		return flagErrorf("group %s not found (kgroups list shows the groups that exist)", strings.Join(quoteAll(missing), ", "))
 	}
-	var bad []string
+	threshold := health.Warn
+	switch o.FailOn {
+	case "error":
+		threshold = health.Err
+	case "never":
+		threshold = health.Unknown + 1 // no verdict fails the check
+	}
+	var bad, unknown []string
 	for _, g := range doc.Groups {
-		if g.Level() >= threshold || g.Level() == health.NotFound {
+		switch {
+		case g.Level() == health.Unknown:
+			unknown = append(unknown, g.Group)
+		case g.Level() >= threshold || (g.Level() == health.NotFound && o.FailOn != "never"):
 			bad = append(bad, g.Group+" "+g.Status)
 		}
 	}
 	if len(bad) > 0 {
 		fmt.Fprintf(o.f.IO.ErrOut, "kgroups: %s (--fail-on %s)\n", strings.Join(bad, ", "), o.FailOn)
 		return &SilentExit{Code: ExitCheck}
+	}
+	if len(unknown) > 0 {
+		// Not judged is not fine: a partial result, never exit 0.
+		return &PartialError{Msg: "partial result: could not judge " + strings.Join(unknown, ", ") + " (offsets could not be read)"}
 	}
 	return nil
 }

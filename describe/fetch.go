@@ -87,7 +87,10 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 
 	kept := groups[:0]
 	for _, g := range groups {
-		if sel.Topic != "" && !g.touches(sel.Topic) {
+		// --topic narrows a listing (--all-groups, --regex) to the groups
+		// that use the topic; a group asked for by name is always shown,
+		// with no rows if it does not use it.
+		if sel.Topic != "" && len(sel.Groups) == 0 && !g.touches(sel.Topic) {
 			continue
 		}
 		kept = append(kept, g)

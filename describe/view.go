@@ -85,19 +85,46 @@ type Summary struct {
 	IdleMembers           int           `json:"idle_members" yaml:"idle_members"`
 }
 
-// TopicLag is the lag of a group on one topic.
+// TopicLag is the lag of a group on one topic. Lag is null when none of
+// the topic's partitions has a lag; UncommittedBacklog sums the backlog of
+// its never-committed partitions (null when there are none).
 type TopicLag struct {
-	Topic      string `json:"topic" yaml:"topic"`
-	Partitions int    `json:"partitions" yaml:"partitions"`
-	Lag        int64  `json:"lag" yaml:"lag"`
+	Topic              string `json:"topic" yaml:"topic"`
+	Partitions         int    `json:"partitions" yaml:"partitions"`
+	Lag                *int64 `json:"lag" yaml:"lag"`
+	UncommittedBacklog *int64 `json:"uncommitted_backlog" yaml:"uncommitted_backlog"`
 }
 
-// MemberLag is the lag over one member's assigned partitions.
+// MemberLag is the lag over one member's assigned partitions, with the same
+// null rule as TopicLag.
 type MemberLag struct {
-	MemberID   string `json:"member_id" yaml:"member_id"`
-	ClientID   string `json:"client_id" yaml:"client_id"`
-	Partitions int    `json:"partitions" yaml:"partitions"`
-	Lag        int64  `json:"lag" yaml:"lag"`
+	MemberID           string `json:"member_id" yaml:"member_id"`
+	ClientID           string `json:"client_id" yaml:"client_id"`
+	Partitions         int    `json:"partitions" yaml:"partitions"`
+	Lag                *int64 `json:"lag" yaml:"lag"`
+	UncommittedBacklog *int64 `json:"uncommitted_backlog" yaml:"uncommitted_backlog"`
+}
+
+// Sum adds lags with the one rule every roll-up follows: unknown (nil)
+// until at least one known value is added, so a roll-up over partitions
+// that have no lag is null, never 0.
+type Sum struct{ v *int64 }
+
+// Add counts one known value.
+func (s *Sum) Add(v int64) {
+	if s.v == nil {
+		s.v = new(int64)
+	}
+	*s.v += v
+}
+
+// Value is the sum, or nil when nothing was added.
+func (s Sum) Value() *int64 {
+	if s.v == nil {
+		return nil
+	}
+	v := *s.v
+	return &v
 }
 
 // PartitionLag names one partition and its lag.
@@ -125,7 +152,8 @@ type Anomaly struct {
 
 // ViewOptions narrows what Build shows.
 type ViewOptions struct {
-	Topic string // only rows of this topic
+	Topic      string  // only rows of this topic
+	Partitions []int32 // with Topic: only these partitions (nil: all)
 }
 
 // Build turns a snapshot into the describe document. It is pure.
@@ -197,7 +225,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 	}
 	tps := make([]TP, 0, len(rows))
 	for tp := range rows {
-		if opts.Topic != "" && tp.Topic != opts.Topic {
+		if opts.Topic != "" && (tp.Topic != opts.Topic || (opts.Partitions != nil && !slices.Contains(opts.Partitions, tp.Partition))) {
 			continue
 		}
 		tps = append(tps, tp)
@@ -205,9 +233,15 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 	SortTPs(tps)
 
 	topicLag := map[string]*TopicLag{}
-	memberLag := map[string]int64{}
-	var total int64
-	anyLag := false
+	topicSum, topicBacklog := map[string]*Sum{}, map[string]*Sum{}
+	memberSum, memberBacklog := map[string]*Sum{}, map[string]*Sum{}
+	sumOf := func(m map[string]*Sum, k string) *Sum {
+		if m[k] == nil {
+			m[k] = &Sum{}
+		}
+		return m[k]
+	}
+	var total Sum
 	missingTopics := map[string]bool{}
 	for _, tp := range tps {
 		row := PartitionView{Topic: tp.Topic, Partition: tp.Partition}
@@ -258,6 +292,10 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 				row.Backlog = &b
 				v.Summary.UncommittedPartitions++
 				v.Summary.UncommittedBacklog += b
+				sumOf(topicBacklog, tp.Topic).Add(b)
+				if row.MemberID != nil {
+					sumOf(memberBacklog, *row.MemberID).Add(b)
+				}
 			}
 		case committed > *row.LogEndOffset:
 			row.Anomaly = strp(AnomalyAboveEnd)
@@ -275,11 +313,10 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 					Detail: fmt.Sprintf("%s/%d: committed offset %d is below the log start %d: %d records were deleted before being consumed; the consumer will reset per auto.offset.reset",
 						tp.Topic, tp.Partition, committed, *row.LogStartOffset, *row.LogStartOffset-committed)})
 			}
-			anyLag = true
-			total += lag
-			tl.Lag += lag
+			total.Add(lag)
+			sumOf(topicSum, tp.Topic).Add(lag)
 			if row.MemberID != nil {
-				memberLag[*row.MemberID] += lag
+				sumOf(memberSum, *row.MemberID).Add(lag)
 			}
 			if v.Summary.MaxLag == nil || lag > v.Summary.MaxLag.Lag {
 				v.Summary.MaxLag = &PartitionLag{Topic: tp.Topic, Partition: tp.Partition, Lag: lag}
@@ -287,11 +324,11 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 		}
 		v.Partitions = append(v.Partitions, row)
 	}
-	if anyLag {
-		v.TotalLag = i64p(total)
-	}
+	v.TotalLag = total.Value()
 	for _, t := range slices.Sorted(maps.Keys(topicLag)) {
-		v.Summary.LagByTopic = append(v.Summary.LagByTopic, *topicLag[t])
+		tl := *topicLag[t]
+		tl.Lag, tl.UncommittedBacklog = sumOf(topicSum, t).Value(), sumOf(topicBacklog, t).Value()
+		v.Summary.LagByTopic = append(v.Summary.LagByTopic, tl)
 	}
 
 	for i := range g.Members {
@@ -307,14 +344,13 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 		for _, ps := range m.Assigned {
 			mv.Partitions += len(ps)
 		}
-		if l, ok := memberLag[m.MemberID]; ok {
-			mv.Lag = i64p(l)
-		}
+		mv.Lag = sumOf(memberSum, m.MemberID).Value()
 		if mv.Partitions == 0 {
 			v.Summary.IdleMembers++
 		}
 		v.Members = append(v.Members, mv)
-		ml := MemberLag{MemberID: m.MemberID, ClientID: m.ClientID, Partitions: mv.Partitions, Lag: memberLag[m.MemberID]}
+		ml := MemberLag{MemberID: m.MemberID, ClientID: m.ClientID, Partitions: mv.Partitions, Lag: mv.Lag,
+			UncommittedBacklog: sumOf(memberBacklog, m.MemberID).Value()}
 		v.Summary.LagByMember = append(v.Summary.LagByMember, ml)
 	}
 	sort.SliceStable(v.Members, func(i, j int) bool { return memberLess(v.Members[i], v.Members[j]) })

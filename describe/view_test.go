@@ -111,11 +111,12 @@ func TestRollupsAndErrors(t *testing.T) {
 	if last := g.Partitions[4]; last.Topic != "u" || last.Error == nil || g.Anomalies[0].Kind != AnomalyNoTopic {
 		t.Fatalf("missing topic row %+v anomalies %+v", last, g.Anomalies)
 	}
-	byMember := map[string]int64{}
+	byMember := map[string]any{}
 	for _, m := range g.Summary.LagByMember {
-		byMember[m.ClientID] = m.Lag
+		byMember[m.ClientID] = show(m.Lag)
 	}
-	if byMember["a"] != 10 || byMember["b"] != 60 || byMember["c"] != 0 {
+	// c owns nothing: its lag is unknown (null), not 0.
+	if byMember["a"] != int64(10) || byMember["b"] != int64(60) || byMember["c"] != "null" {
 		t.Fatalf("lag by member %v", byMember)
 	}
 	if g.Summary.IdleMembers != 1 {
@@ -124,13 +125,77 @@ func TestRollupsAndErrors(t *testing.T) {
 	if g.Members[0].MemberID != "m-a" {
 		t.Fatalf("members not sorted by id: %s first", g.Members[0].MemberID)
 	}
-	if len(g.Summary.LagByTopic) != 2 || g.Summary.LagByTopic[0].Lag != 70 || g.Summary.LagByTopic[1].Lag != 0 {
+	// u's only partition has no lag (topic missing): its roll-up is null.
+	if len(g.Summary.LagByTopic) != 2 || !eq(g.Summary.LagByTopic[0].Lag, i64(70)) || g.Summary.LagByTopic[1].Lag != nil {
 		t.Fatalf("lag by topic %+v", g.Summary.LagByTopic)
 	}
 	// The topic filter narrows rows and rollups.
 	only := Build(snap, ViewOptions{Topic: "u"}).Groups[0]
 	if len(only.Partitions) != 1 || only.TotalLag != nil {
 		t.Fatalf("--topic u: %d rows, total %v", len(only.Partitions), show(only.TotalLag))
+	}
+}
+
+// TestNeverCommittedRollupsAreNull checks the one roll-up rule at every
+// roll-up: total, per topic, per member (view and summary) and max are null
+// when none of their partitions has a lag, and the backlog is carried apart.
+func TestNeverCommittedRollupsAreNull(t *testing.T) {
+	s, e := int64(0), int64(4000)
+	parts := map[int32]*PartitionFacts{0: {Start: &s, End: &e}, 1: {Start: &s, End: &e}}
+	snap := snapWith(nil, parts,
+		MemberFacts{MemberID: "m1", ClientID: "etl-1", Assigned: map[string][]int32{"t": {0}}},
+		MemberFacts{MemberID: "m2", ClientID: "etl-2", Assigned: map[string][]int32{"t": {1}}})
+	g := Build(snap, ViewOptions{}).Groups[0]
+	if g.TotalLag != nil || g.Summary.MaxLag != nil {
+		t.Fatalf("total %v max %+v, want null", show(g.TotalLag), g.Summary.MaxLag)
+	}
+	for _, tl := range g.Summary.LagByTopic {
+		if tl.Lag != nil || !eq(tl.UncommittedBacklog, i64(8000)) {
+			t.Fatalf("topic roll-up %s lag %v backlog %v, want null and 8000", tl.Topic, show(tl.Lag), show(tl.UncommittedBacklog))
+		}
+	}
+	for _, m := range g.Members {
+		if m.Lag != nil {
+			t.Fatalf("member %s lag %d, want null", m.ClientID, *m.Lag)
+		}
+	}
+	for _, ml := range g.Summary.LagByMember {
+		if ml.Lag != nil || !eq(ml.UncommittedBacklog, i64(4000)) {
+			t.Fatalf("member roll-up %s lag %v backlog %v, want null and 4000", ml.ClientID, show(ml.Lag), show(ml.UncommittedBacklog))
+		}
+	}
+	if g.Summary.UncommittedPartitions != 2 || g.Summary.UncommittedBacklog != 8000 {
+		t.Fatalf("uncommitted %d/%d", g.Summary.UncommittedPartitions, g.Summary.UncommittedBacklog)
+	}
+
+	// One committed partition makes the roll-ups that contain it known,
+	// and only those.
+	snap = snapWith(map[int32]int64{0: 4000}, parts,
+		MemberFacts{MemberID: "m1", ClientID: "etl-1", Assigned: map[string][]int32{"t": {0}}},
+		MemberFacts{MemberID: "m2", ClientID: "etl-2", Assigned: map[string][]int32{"t": {1}}})
+	g = Build(snap, ViewOptions{}).Groups[0]
+	if !eq(g.TotalLag, i64(0)) || g.Summary.MaxLag == nil || g.Summary.MaxLag.Lag != 0 || !eq(g.Summary.LagByTopic[0].Lag, i64(0)) {
+		t.Fatalf("total %v max %+v topic %v, want 0s", show(g.TotalLag), g.Summary.MaxLag, show(g.Summary.LagByTopic[0].Lag))
+	}
+	if !eq(g.Summary.LagByMember[0].Lag, i64(0)) || g.Summary.LagByMember[0].UncommittedBacklog != nil ||
+		g.Summary.LagByMember[1].Lag != nil || !eq(g.Summary.LagByMember[1].UncommittedBacklog, i64(4000)) {
+		t.Fatalf("member roll-ups %+v", g.Summary.LagByMember)
+	}
+}
+
+func TestSumUnknownUntilAdded(t *testing.T) {
+	t.Parallel()
+	var s Sum
+	if s.Value() != nil {
+		t.Fatal("empty sum is not null")
+	}
+	s.Add(0)
+	if !eq(s.Value(), i64(0)) {
+		t.Fatalf("sum of one 0 = %v", show(s.Value()))
+	}
+	s.Add(5)
+	if !eq(s.Value(), i64(5)) {
+		t.Fatalf("sum = %v", show(s.Value()))
 	}
 }
 

@@ -122,7 +122,10 @@ func lagShape(g describe.GroupView, total int64) []Finding {
 		return nil
 	}
 	for _, m := range g.Summary.LagByMember {
-		if share := float64(m.Lag) / float64(total); share >= sickMemberShare && m.Partitions > 1 {
+		if m.Lag == nil {
+			continue // unknown lag is no evidence of a slow member
+		}
+		if share := float64(*m.Lag) / float64(total); share >= sickMemberShare && m.Partitions > 1 {
 			host := ""
 			for _, mv := range g.Members {
 				if mv.MemberID == m.MemberID {
@@ -131,9 +134,9 @@ func lagShape(g describe.GroupView, total int64) []Finding {
 			}
 			return []Finding{{ID: "slow-member", Severity: Warn, Title: "one member's partitions hold most of the lag",
 				Detail: fmt.Sprintf("%s (%s) owns %d partitions holding %s of %s lag (%.0f%%), spread over them rather than on one: that consumer is slow or stuck, not the data.",
-					m.ClientID, host, m.Partitions, fmtNum(float64(m.Lag)), fmtNum(float64(total)), 100*share),
+					m.ClientID, host, m.Partitions, fmtNum(float64(*m.Lag)), fmtNum(float64(total)), 100*share),
 				Fix:   "look at that instance (CPU, GC pauses, a slow downstream) and restart it; its partitions move to healthy members",
-				Facts: map[string]any{"member_id": m.MemberID, "client_id": m.ClientID, "lag": m.Lag, "share": share}}}
+				Facts: map[string]any{"member_id": m.MemberID, "client_id": m.ClientID, "lag": *m.Lag, "share": share}}}
 		}
 	}
 	return nil

@@ -17,15 +17,21 @@ const (
 	Stop
 	Stall
 	Rewind
+	// Unknown is kgroups' own: the partition's offsets could not be read,
+	// so no rule could be applied. It is never counted as fine.
+	Unknown
 )
 
 func (s Status) String() string {
-	return [...]string{"NOTFOUND", "OK", "WARN", "ERR", "STOP", "STALL", "REWIND"}[s]
+	return [...]string{"NOTFOUND", "OK", "WARN", "ERR", "STOP", "STALL", "REWIND", "UNKNOWN"}[s]
 }
 
 // GroupLevel maps a partition status to the group's scale: STOP, STALL and
 // REWIND count as ERR.
 func (s Status) GroupLevel() Status {
+	if s == Unknown {
+		return Unknown
+	}
 	if s >= Err {
 		return Err
 	}

@@ -2,11 +2,14 @@ package health_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
@@ -55,10 +58,10 @@ func TestStatusSlowAndRecovering(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// slow: +100 consumed while +150 produced per step → lag 900, 950, 1000, 1050.
+	// slow: +50 consumed while +150 produced per step → lag 900, 1000, 1100, 1200.
 	slowAt := int64(100)
 	g := judge(t, l, "slow", func(int) {
-		slowAt += 100
+		slowAt += 50
 		l.Commit("slow", map[string]map[int32]int64{"orders": {0: slowAt}})
 		produce(150)
 	})
@@ -153,4 +156,61 @@ func TestStatusRequestsIndependentOfGroupCount(t *testing.T) {
 		}
 	}
 	t.Logf("3 samples, 10 groups: %v; 200 groups: %v", small, big)
+}
+
+// Verdicts with evidence, against live kgo members: a group that never
+// committed is not OK; one that commits at the log end is OK; one that
+// progresses with a small lag that happens to grow (1 → 3) is not a WARN.
+func TestStatusVerdictsWithLiveMembers(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("raw", 2, 100)
+	l.Topic("orders", 1, 100)
+	l.Topic("events", 1, 100)
+	l.Member(cluster.MemberSpec{Group: "never", Topics: []string{"raw"}, ClientID: "never-1"})
+	caught := l.Member(cluster.MemberSpec{Group: "caught", Topics: []string{"orders"}, ClientID: "caught-1"})
+	steady := l.Member(cluster.MemberSpec{Group: "steady", Topics: []string{"events"}, ClientID: "steady-1"})
+	l.WaitAssigned("never", 1, 2)
+	l.WaitAssigned("caught", 1, 1)
+	l.WaitAssigned("steady", 1, 1)
+	// commitAs commits through the member's own client (its generation),
+	// as a consumer does.
+	commitAs := func(m *cluster.Member, topic string, at int64) {
+		var err error
+		m.Client.CommitOffsetsSync(l.Ctx, map[string]map[int32]kgo.EpochOffset{topic: {0: {Epoch: -1, Offset: at}}},
+			func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, e error) {
+				err = e
+				if e == nil {
+					err = kerr.ErrorForCode(resp.Topics[0].Partitions[0].ErrorCode)
+				}
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	g := judge(t, l, "never", nil)
+	if g.Status != "WARN" || g.Partitions[0].Status != "WARN" || !strings.Contains(g.Reason, "never committed; 100 records waiting") {
+		t.Fatalf("never committed: %s: %s", g.Status, g.Reason)
+	}
+
+	commitAs(caught, "orders", 100)
+	g = judge(t, l, "caught", nil)
+	if g.Status != "OK" || g.Partitions[0].Reason != "caught up" {
+		t.Fatalf("caught up: %s: %s", g.Status, g.Partitions[0].Reason)
+	}
+
+	// steady: 10 records per step; the commit trails the end by 1, 1, 2, 3.
+	end, trail := int64(100), []int64{1, 1, 2, 3}
+	commitAs(steady, "events", end-trail[0])
+	g = judge(t, l, "steady", func(i int) {
+		if err := cluster.Produce(l.Ctx, l.Cl, "events", 0, 10, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		end += 10
+		commitAs(steady, "events", end-trail[i])
+	})
+	if g.Status != "OK" || !strings.Contains(g.Partitions[0].Reason, "keeping up") || *g.Partitions[0].Lag != 3 {
+		t.Fatalf("steady: %s: %s", g.Status, g.Partitions[0].Reason)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kgroups/kgroups/describe"
@@ -86,12 +87,18 @@ type obs struct {
 	committed *int64
 	end       *int64
 	owner     *string
+	backlog   *int64  // end − start while nothing is committed
+	err       *string // why the partition could not be read
 }
 
 func evaluateGroup(name string, samples []Sample, allowedLag int64) GroupStatus {
 	last := samples[len(samples)-1].Groups[name]
 	gs := GroupStatus{Group: name, State: last.State, TotalLag: last.TotalLag, Error: last.Error, Partitions: []PartitionStatus{}}
 	if last.State == nil {
+		if last.Error != nil && *last.Error != "group not found" {
+			gs.level, gs.Status, gs.Reason = Unknown, Unknown.String(), "could not be read: "+*last.Error
+			return gs
+		}
 		gs.level, gs.Status, gs.Reason = NotFound, NotFound.String(), "group not found"
 		return gs
 	}
@@ -103,7 +110,8 @@ func evaluateGroup(name string, samples []Sample, allowedLag int64) GroupStatus 
 		}
 		for _, p := range g.Partitions {
 			tp := describe.TP{Topic: p.Topic, Partition: p.Partition}
-			series[tp] = append(series[tp], obs{t: s.Time, committed: p.CommittedOffset, end: p.LogEndOffset, owner: p.ClientID})
+			series[tp] = append(series[tp], obs{t: s.Time, committed: p.CommittedOffset, end: p.LogEndOffset, owner: p.ClientID,
+				backlog: p.Backlog, err: p.Error})
 		}
 	}
 	tps := make([]describe.TP, 0, len(series))
@@ -111,26 +119,46 @@ func evaluateGroup(name string, samples []Sample, allowedLag int64) GroupStatus 
 		tps = append(tps, tp)
 	}
 	describe.SortTPs(tps)
-	worst := OK
-	var worstP *PartitionStatus
+	var worstP, unknownP *PartitionStatus
+	unknown := 0
 	for _, tp := range tps {
 		ps := evaluatePartition(tp, series[tp], allowedLag)
 		gs.Partitions = append(gs.Partitions, ps)
-		if ps.status > OK && (worstP == nil || ps.status > worstP.status) {
+		switch {
+		case ps.status == Unknown:
+			unknown++
+			if unknownP == nil {
+				cp := ps
+				unknownP = &cp
+			}
+		case ps.status > OK && (worstP == nil || ps.status > worstP.status):
 			cp := ps
 			worstP = &cp
-			worst = ps.status.GroupLevel()
 		}
 	}
-	gs.level, gs.Status = worst, worst.String()
+	// The worst verdict with evidence wins; partitions that could not be
+	// read make an otherwise OK group UNKNOWN, never OK.
 	switch {
 	case worstP != nil:
+		gs.level = worstP.status.GroupLevel()
 		gs.Reason = fmt.Sprintf("%s/%d %s: %s", worstP.Topic, worstP.Partition, worstP.Status, worstP.Reason)
+		if unknown > 0 {
+			gs.Reason += fmt.Sprintf("; %d partition(s) could not be read", unknown)
+		}
+	case unknown > 0:
+		gs.level = Unknown
+		gs.Reason = fmt.Sprintf("%s/%d: %s", unknownP.Topic, unknownP.Partition, unknownP.Reason)
+		if unknown > 1 {
+			gs.Reason += fmt.Sprintf(" (and %d more partitions could not be read)", unknown-1)
+		}
+	case last.Error != nil:
+		gs.level, gs.Reason = Unknown, "could not be fully read: "+*last.Error
 	case len(gs.Partitions) == 0:
-		gs.Reason = "no committed or assigned partitions"
+		gs.level, gs.Reason = OK, "no committed or assigned partitions"
 	default:
-		gs.Reason = "every partition is caught up or catching up"
+		gs.level, gs.Reason = OK, "every partition is caught up or catching up"
 	}
+	gs.Status = gs.level.String()
 	return gs
 }
 
@@ -165,20 +193,84 @@ func evaluatePartition(tp describe.TP, series []obs, allowedLag int64) Partition
 	lastObs := series[len(series)-1]
 	ps.Owner = lastObs.owner
 	w.Now = lastObs.t
-	if lastObs.committed == nil || lastObs.end == nil {
+	switch {
+	case lastObs.end == nil && lastObs.err != nil && strings.HasPrefix(*lastObs.err, "topic does not exist"):
+		// A known fact, not a failed read: the topic is gone and nothing
+		// can be consumed; the stale offsets do not judge the group.
 		ps.status, ps.Status = NotFound, NotFound.String()
-		ps.Reason = "never committed"
-		if lastObs.committed == nil && lastObs.end != nil {
-			ps.Reason = "never committed; its consumer starts per auto.offset.reset"
+		ps.Reason = *lastObs.err + "; the group still has offsets for it"
+		return ps
+	case lastObs.end == nil:
+		// No log end: nothing can be judged, and nothing is assumed.
+		ps.status, ps.Status = Unknown, Unknown.String()
+		ps.Reason = "offsets could not be read"
+		if lastObs.err != nil {
+			ps.Reason += ": " + *lastObs.err
 		}
+		return ps
+	case lastObs.committed == nil && lastObs.backlog != nil && *lastObs.backlog > 0:
+		// Records wait and nobody ever committed: no evidence of progress.
+		ps.status, ps.Status = Warn, Warn.String()
+		ps.Reason = fmt.Sprintf("never committed; %s records waiting (its consumer starts per auto.offset.reset)", thousands(*lastObs.backlog))
+		return ps
+	case lastObs.committed == nil && lastObs.backlog != nil:
+		ps.status, ps.Status = OK, OK.String()
+		ps.Reason = "never committed; no records to consume (log empty)"
+		return ps
+	case lastObs.committed == nil:
+		ps.status, ps.Status = Unknown, Unknown.String()
+		ps.Reason = "never committed, and its log start could not be read"
 		return ps
 	}
 	w.CurrentLag = max(0, *lastObs.end-*lastObs.committed)
 	ps.Lag = &w.CurrentLag
 	st, checks := Evaluate(w)
+	if st == Warn && !lagGrewPastNoise(w, series) {
+		// Burrow's WARN (lag never decreased) on a consumer whose lag grew
+		// by less than the producers wrote in one sampling interval: that
+		// is where its commits happened to fall, not falling behind.
+		st = OK
+		ps.status, ps.Status = st, st.String()
+		ps.Reason = fmt.Sprintf("keeping up: the offset moves (%s → %s) and lag grew only %s → %s, less than one sampling interval's production (%s records)",
+			thousands(w.Points[0].Offset), thousands(w.Points[len(w.Points)-1].Offset),
+			thousands(w.Points[0].Lag), thousands(w.CurrentLag), thousands(noiseFloor(series)))
+		return ps
+	}
 	ps.status, ps.Status = st, st.String()
 	ps.Reason = reason(st, checks, w, series)
 	return ps
+}
+
+// noiseFloor is how many records the producers wrote to the partition in one
+// sampling interval, on average over the window (at least 1). A consumer
+// that commits every few seconds is, at any sample, behind by up to what was
+// produced since its last commit; lag moving by less than this is sampling
+// noise.
+func noiseFloor(series []obs) int64 {
+	var first, last *int64
+	for _, o := range series {
+		if o.end != nil {
+			if first == nil {
+				first = o.end
+			}
+			last = o.end
+		}
+	}
+	if first == nil || len(series) < 2 {
+		return 1
+	}
+	return max(1, (*last-*first)/int64(len(series)-1))
+}
+
+// lagGrewPastNoise reports whether the lag grew over the whole window by
+// more than one interval's production: kgroups' condition for WARN on top of
+// Burrow's (lag above --allowed-lag at every look and never decreasing).
+func lagGrewPastNoise(w Window, series []obs) bool {
+	if len(w.Points) < 2 {
+		return false
+	}
+	growth := w.Points[len(w.Points)-1].Lag - w.Points[0].Lag
+	return growth > noiseFloor(series)
 }
 
 // reason says in words why a partition got its status.
@@ -205,12 +297,14 @@ func reason(st Status, c Checks, w Window, series []obs) string {
 		return fmt.Sprintf("stalled: %s, but its committed offset stayed at %s for %s while lag went %s → %s",
 			owner, thousands(last.Offset), roundDur(span), thousands(first.Lag), lag)
 	case Warn:
-		return fmt.Sprintf("falling behind: the offset moves (%s → %s) but lag never decreased over %s (%s → %s)",
+		return fmt.Sprintf("falling behind: the offset moves (%s → %s) but lag grew over %s (%s → %s)",
 			thousands(first.Offset), thousands(last.Offset), roundDur(span), thousands(first.Lag), lag)
 	case OK:
 		switch {
-		case w.CurrentLag <= w.AllowedLag:
+		case w.CurrentLag == 0:
 			return "caught up"
+		case w.CurrentLag <= w.AllowedLag:
+			return fmt.Sprintf("lag %s, at or below --allowed-lag %s", lag, thousands(w.AllowedLag))
 		case c.Stopped && c.RecentLagZero:
 			return fmt.Sprintf("no new commits, but it was caught up within the window; lag %s", lag)
 		case !c.LagAlwaysNotZero:

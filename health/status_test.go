@@ -45,8 +45,12 @@ func TestSampledScenarios(t *testing.T) {
 			[]string{"stalled: owned by worker-1", "stayed at 1,000 for 20s", "100 → 300"}},
 		{"rewound", "worker-1", []int64{3000, 3100, 2000, 3200, 3300, 3400}, "REWIND", "ERR",
 			[]string{"went back from 3,000 to 2,000"}},
-		{"growing: moves but lag never falls", "worker-1", []int64{100, 1000, 200, 1150, 300, 1300, 400, 1450}, "WARN", "WARN",
-			[]string{"falling behind", "100 → 400", "900 → 1,050"}},
+		{"growing: moves but lag grows", "worker-1", []int64{100, 1000, 150, 1150, 200, 1300, 250, 1450}, "WARN", "WARN",
+			[]string{"falling behind", "100 → 250", "900 → 1,200"}},
+		{"lag never falls but grows by less than one interval's production", "worker-1", []int64{100, 1000, 200, 1150, 300, 1300, 400, 1450}, "OK", "OK",
+			[]string{"keeping up", "900 → 1,050", "150 records"}},
+		{"progressing with a small lag (1 → 3)", "worker-1", []int64{99, 100, 109, 110, 118, 120, 127, 130}, "OK", "OK",
+			[]string{"keeping up", "1 → 3"}},
 		{"recovering", "worker-1", []int64{100, 1000, 400, 1100, 700, 1200, 1000, 1300}, "OK", "OK",
 			[]string{"catching up: lag 900 → 300"}},
 		{"caught up", "worker-1", []int64{100, 100, 200, 200, 300, 300}, "OK", "OK", []string{"caught up"}},
@@ -77,16 +81,42 @@ func TestSampledScenarios(t *testing.T) {
 	if g := EvaluateSamples(samplesOf("w", 1000, 1005, 1000, 1005, 1000, 1005), 5).Groups[0]; g.Status != "OK" {
 		t.Fatalf("allowed lag: %s", g.Status)
 	}
-	// A partition never committed is NOTFOUND and does not lower the group.
-	s := samplesOf("w", 10, 20, 20, 20)
-	for i := range s {
-		g := s[i].Groups["g"]
-		g.Partitions = append(g.Partitions, describe.PartitionView{Topic: "orders", Partition: 4, LogEndOffset: i64(50)})
-		s[i].Groups["g"] = g
+	// A partition never committed with records waiting is WARN in words,
+	// never OK; an empty one is OK; one that could not be read is UNKNOWN
+	// and makes an otherwise OK group UNKNOWN.
+	with := func(extra describe.PartitionView) GroupStatus {
+		s := samplesOf("w", 10, 20, 20, 20)
+		for i := range s {
+			g := s[i].Groups["g"]
+			g.Partitions = append(g.Partitions, extra)
+			s[i].Groups["g"] = g
+		}
+		return EvaluateSamples(s, 0).Groups[0]
 	}
-	g := EvaluateSamples(s, 0).Groups[0]
-	if g.Partitions[1].Status != "NOTFOUND" || g.Status != "OK" {
-		t.Fatalf("uncommitted: %s / group %s", g.Partitions[1].Status, g.Status)
+	g := with(describe.PartitionView{Topic: "orders", Partition: 4, LogStartOffset: i64(0), LogEndOffset: i64(8000), Backlog: i64(8000)})
+	if g.Partitions[1].Status != "WARN" || g.Status != "WARN" || !strings.Contains(g.Reason, "orders/4 WARN: never committed; 8,000 records waiting") {
+		t.Fatalf("never committed: %s / group %s: %s", g.Partitions[1].Status, g.Status, g.Reason)
+	}
+	g = with(describe.PartitionView{Topic: "orders", Partition: 4, LogStartOffset: i64(50), LogEndOffset: i64(50), Backlog: i64(0)})
+	if g.Partitions[1].Status != "OK" || g.Status != "OK" || !strings.Contains(g.Partitions[1].Reason, "no records to consume") {
+		t.Fatalf("never committed, empty log: %s / group %s", g.Partitions[1].Status, g.Status)
+	}
+	e := "partition has no leader"
+	g = with(describe.PartitionView{Topic: "orders", Partition: 4, CommittedOffset: i64(5), Error: &e})
+	if g.Partitions[1].Status != "UNKNOWN" || g.Status != "UNKNOWN" || g.Level() != Unknown ||
+		g.Reason != "orders/4: offsets could not be read: partition has no leader" {
+		t.Fatalf("unreadable: %s / group %s: %s", g.Partitions[1].Status, g.Status, g.Reason)
+	}
+	gone := "topic does not exist (deleted?)"
+	g = with(describe.PartitionView{Topic: "gone", Partition: 0, CommittedOffset: i64(5), Error: &gone})
+	if g.Partitions[0].Topic != "gone" || g.Partitions[0].Status != "NOTFOUND" || g.Status != "OK" ||
+		!strings.Contains(g.Partitions[0].Reason, "the group still has offsets for it") {
+		t.Fatalf("deleted topic: %s / group %s: %s", g.Partitions[0].Status, g.Status, g.Reason)
+	}
+	ge := "offset fetch: NOT_COORDINATOR"
+	st := "Stable"
+	if g := EvaluateSamples([]Sample{{Time: t0, Groups: map[string]describe.GroupView{"g": {Group: "g", State: &st, Error: &ge}}}}, 0).Groups[0]; g.Status != "UNKNOWN" {
+		t.Fatalf("group error with no partitions: %s %s", g.Status, g.Reason)
 	}
 	missing := Sample{Time: t0, Groups: map[string]describe.GroupView{"nosuch": {Group: "nosuch"}}}
 	if g := EvaluateSamples([]Sample{missing, missing}, 0).Groups[0]; g.Status != "NOTFOUND" || g.Level() != NotFound {

@@ -157,9 +157,10 @@ func (p *Printer) assignCompare(doc assign.Doc) error {
 	return nil
 }
 
-// memberName shortens long member ids in the narrow table (as describe does).
+// memberName shortens long member ids on a terminal; pipes and -o wide
+// get them whole.
 func (p *Printer) memberName(id string) string {
-	if p.opts.Format == Wide {
+	if p.fitWidth() == 0 {
 		return id
 	}
 	return shortID(id)

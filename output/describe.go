@@ -12,9 +12,12 @@ type DescribeView int
 
 // Describe views.
 const (
-	ViewOffsets DescribeView = iota // per partition (default)
-	ViewMembers                     // per member
-	ViewState                       // one row per group
+	ViewOffsets  DescribeView = iota // per partition (default)
+	ViewMembers                      // per member
+	ViewState                        // one row per group
+	ViewByGroup                      // --by group: one lag roll-up row per group
+	ViewByTopic                      // --by topic: one row per group and topic
+	ViewByMember                     // --by member: one row per group and member
 )
 
 // Describe renders a describe document.
@@ -27,6 +30,8 @@ func (p *Printer) Describe(doc describe.Document, view DescribeView) error {
 		return p.describeState(doc)
 	case ViewMembers:
 		return p.eachGroup(doc, p.describeMembers)
+	case ViewByGroup, ViewByTopic, ViewByMember:
+		return p.describeBy(doc, view)
 	}
 	return p.eachGroup(doc, p.describeOffsets)
 }
@@ -60,6 +65,8 @@ func (p *Printer) groupTitle(g describe.GroupView) {
 		parts = append(parts, plural(len(g.Members), "member"))
 		if g.TotalLag != nil {
 			parts = append(parts, "lag "+p.st.lag(Thousands(*g.TotalLag), g.TotalLag, false))
+		} else if g.Summary.UncommittedPartitions > 0 {
+			parts = append(parts, "lag - (never committed: backlog "+Thousands(g.Summary.UncommittedBacklog)+")")
 		} else {
 			parts = append(parts, "lag -")
 		}
@@ -67,7 +74,7 @@ func (p *Printer) groupTitle(g describe.GroupView) {
 	if g.Error != nil {
 		parts = append(parts, p.st.paint(p.st.bad, "error: "+*g.Error))
 	}
-	fmt.Fprintln(p.w, strings.Join(parts, " · "))
+	p.writeWrapped("", strings.Join(parts, " · "), noPaint)
 }
 
 func plural(n int, word string) string {
@@ -96,6 +103,7 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 	}
 	t := newTable(headers...).alignRight("PARTITION", "CURRENT-OFFSET", "LOG-START-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG")
 	var notes []string
+	var rows [][]string
 	for _, r := range g.Partitions {
 		flagged := r.Anomaly != nil || r.Error != nil
 		lag := p.st.lag(num(r.Lag), r.Lag, flagged)
@@ -117,18 +125,20 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 			row = append(row, seconds(r.TimeLagSeconds, r.TimeLagMethod))
 		}
 		if wide {
-			t.add(append(row, str(r.MemberID), str(r.Host), str(r.ClientID), orDash(note))...)
+			rows = append(rows, append(row, str(r.MemberID), str(r.Host), str(r.ClientID), orDash(note)))
 			continue
 		}
 		member := "-"
 		if r.MemberID != nil {
-			member = shortID(*r.MemberID)
+			member = p.memberName(*r.MemberID)
 		}
-		t.add(append(row, member)...)
+		rows = append(rows, append(row, member))
 		if r.Error != nil {
 			notes = append(notes, fmt.Sprintf("%s/%d: %s", r.Topic, r.Partition, *r.Error))
 		}
 	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"TOPIC": nameRule, "CONSUMER-ID": idRule})
+	addRows(t, rows)
 	if len(g.Partitions) > 0 {
 		if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 			return err
@@ -142,7 +152,7 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 		}
 	}
 	for _, n := range notes {
-		fmt.Fprintln(p.w, p.st.paint(p.st.bad, "! ")+n)
+		p.writeWrapped(p.st.paint(p.st.bad, "! "), n, noPaint)
 	}
 	p.summaryLine(g)
 	return nil
@@ -155,7 +165,7 @@ func (p *Printer) summaryLine(g describe.GroupView) {
 	if len(s.LagByTopic) > 1 {
 		var ts []string
 		for _, tl := range s.LagByTopic {
-			ts = append(ts, tl.Topic+" "+Thousands(tl.Lag))
+			ts = append(ts, tl.Topic+" "+rollupLag(tl.Lag, tl.UncommittedBacklog))
 		}
 		parts = append(parts, "by topic: "+strings.Join(ts, ", "))
 	}
@@ -165,20 +175,32 @@ func (p *Printer) summaryLine(g describe.GroupView) {
 	if len(s.LagByMember) > 1 {
 		var ms []string
 		for _, ml := range s.LagByMember {
-			ms = append(ms, fmt.Sprintf("%s %s", orDash(ml.ClientID), Thousands(ml.Lag)))
+			ms = append(ms, orDash(ml.ClientID)+" "+rollupLag(ml.Lag, ml.UncommittedBacklog))
 		}
 		parts = append(parts, "by member: "+strings.Join(ms, ", "))
 	}
 	if s.UncommittedPartitions > 0 {
-		parts = append(parts, fmt.Sprintf("no commit on %s (backlog %s, not in lag)",
-			plural(s.UncommittedPartitions, "partition"), Thousands(s.UncommittedBacklog)))
+		parts = append(parts, fmt.Sprintf("never committed: backlog %s on %s (not in lag)",
+			Thousands(s.UncommittedBacklog), plural(s.UncommittedPartitions, "partition")))
 	}
 	if s.IdleMembers > 0 {
 		parts = append(parts, p.st.paint(p.st.warn, plural(s.IdleMembers, "idle member")))
 	}
 	if len(parts) > 0 {
-		fmt.Fprintln(p.w, p.st.paint(p.st.dim, strings.Join(parts, " · ")))
+		p.writeWrapped("", strings.Join(parts, " · "), func(s string) string { return p.st.paint(p.st.dim, s) })
 	}
+}
+
+// rollupLag words a roll-up's lag: the number, or "-" when none of its
+// partitions has a lag, with the never-committed backlog in words.
+func rollupLag(lag, backlog *int64) string {
+	if lag == nil {
+		if backlog != nil {
+			return "- (never committed: backlog " + Thousands(*backlog) + ")"
+		}
+		return "-"
+	}
+	return Thousands(*lag)
 }
 
 func (p *Printer) describeMembers(g describe.GroupView) error {
@@ -203,11 +225,9 @@ func (p *Printer) describeMembers(g describe.GroupView) error {
 		headers = append(headers, "SUBSCRIBED")
 	}
 	t := newTable(headers...).alignRight("#PARTITIONS", "LAG", "EPOCH")
+	var rows [][]string
 	for _, m := range g.Members {
-		id := m.MemberID
-		if !wide {
-			id = shortID(id)
-		}
+		id := p.memberName(m.MemberID)
 		parts := fmt.Sprint(m.Partitions)
 		if m.Partitions == 0 {
 			parts = p.st.paint(p.st.warn, "0")
@@ -223,8 +243,11 @@ func (p *Printer) describeMembers(g describe.GroupView) error {
 		if wide {
 			row = append(row, orDash(strings.Join(m.SubscribedTopics, ",")))
 		}
-		t.add(row...)
+		rows = append(rows, row)
 	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"CONSUMER-ID": idRule, "INSTANCE-ID": idRule,
+		"CLIENT-ID": textRule, "HOST": textRule, "ASSIGNMENT": fitRule{min: 14, short: cutEnd}})
+	addRows(t, rows)
 	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 		return err
 	}
@@ -234,26 +257,58 @@ func (p *Printer) describeMembers(g describe.GroupView) error {
 	return nil
 }
 
+// coordinator is "host:port (id)" as kafka-consumer-groups.sh prints it, or
+// the id alone when the broker's address is unknown.
+func coordinator(c *describe.Coordinator) string {
+	switch {
+	case c == nil:
+		return "-"
+	case c.Host == nil:
+		return fmt.Sprint(c.ID)
+	}
+	return fmt.Sprintf("%s (%d)", *c.Host, c.ID)
+}
+
 func (p *Printer) describeState(doc describe.Document) error {
+	// On a terminal too narrow for host:port, the coordinator column keeps
+	// the broker id only (-o wide and pipes show host:port (id)).
+	headers, rows, errs := p.stateRows(doc, true)
+	if !fitRows(headers, rows, p.fitWidth(), stateRules) {
+		headers, rows, errs = p.stateRows(doc, false)
+		fitRows(headers, rows, p.fitWidth(), stateRules)
+	}
+	t := newTable(headers...).alignRight("#MEMBERS", "EPOCH", "LAG")
+	addRows(t, rows)
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	for _, e := range errs {
+		p.writeWrapped(p.st.paint(p.st.bad, "! "), e, noPaint)
+	}
+	return nil
+}
+
+var stateRules = map[string]fitRule{"GROUP": nameRule, "COORDINATOR (ID)": {min: 10, short: cutMiddle}, "ASSIGNOR": textRule}
+
+func (p *Printer) stateRows(doc describe.Document, withHost bool) (headers []string, rows [][]string, errs []string) {
 	wide := p.opts.Format == Wide
 	epochs := false
 	for _, g := range doc.Groups {
 		epochs = epochs || g.Epoch != nil
 	}
-	headers := []string{"GROUP", "COORDINATOR", "ASSIGNOR", "STATE", "TYPE", "#MEMBERS"}
+	coordHeader := "COORDINATOR (ID)"
+	if !withHost {
+		coordHeader = "COORDINATOR"
+	}
+	headers = []string{"GROUP", coordHeader, "ASSIGNOR", "STATE", "TYPE", "#MEMBERS"}
 	if epochs || wide {
 		headers = append(headers, "EPOCH")
 	}
 	headers = append(headers, "LAG")
-	t := newTable(headers...).alignRight("#MEMBERS", "EPOCH", "LAG")
-	var errs []string
 	for _, g := range doc.Groups {
-		coord := "-"
-		if g.Coordinator != nil {
+		coord := coordinator(g.Coordinator)
+		if !withHost && g.Coordinator != nil {
 			coord = fmt.Sprint(g.Coordinator.ID)
-			if wide && g.Coordinator.Host != nil {
-				coord += " (" + *g.Coordinator.Host + ")"
-			}
 		}
 		state, typ, members := "-", "-", "-"
 		if g.State != nil {
@@ -263,18 +318,12 @@ func (p *Printer) describeState(doc describe.Document) error {
 		if epochs || wide {
 			row = append(row, num(g.Epoch))
 		}
-		t.add(append(row, p.st.lag(num(g.TotalLag), g.TotalLag, false))...)
+		rows = append(rows, append(row, p.st.lag(num(g.TotalLag), g.TotalLag, false)))
 		if g.Error != nil {
 			errs = append(errs, g.Group+": "+*g.Error)
 		}
 	}
-	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
-		return err
-	}
-	for _, e := range errs {
-		fmt.Fprintln(p.w, p.st.paint(p.st.bad, "! ")+e)
-	}
-	return nil
+	return headers, rows, errs
 }
 
 // List renders the group listing.
@@ -290,6 +339,7 @@ func (p *Printer) List(doc describe.ListDocument, withLag bool) error {
 		headers = append(headers, "TOTAL-LAG")
 	}
 	t := newTable(headers...).alignRight("MEMBERS", "TOTAL-LAG", "COORDINATOR")
+	var rows [][]string
 	for _, g := range doc.Groups {
 		row := []string{g.Group, p.st.state(orDash(g.State)), orDash(g.Type), str(g.Protocol), num(g.Members)}
 		if p.opts.Format == Wide {
@@ -302,7 +352,66 @@ func (p *Printer) List(doc describe.ListDocument, withLag bool) error {
 		if withLag {
 			row = append(row, p.st.lag(num(g.TotalLag), g.TotalLag, false))
 		}
-		t.add(row...)
+		rows = append(rows, row)
 	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"GROUP": nameRule, "PROTOCOL": textRule})
+	addRows(t, rows)
 	return t.render(p.w, p.opts.NoHeaders)
+}
+
+// describeBy is the --by roll-up table: lag per group, per group and topic,
+// or per group and member; "-" where none of the partitions has a lag, with
+// the never-committed backlog beside it.
+func (p *Printer) describeBy(doc describe.Document, view DescribeView) error {
+	var headers []string
+	var rows [][]string
+	var errs []string
+	switch view {
+	case ViewByTopic:
+		headers = []string{"GROUP", "TOPIC", "PARTITIONS", "LAG", "UNCOMMITTED-BACKLOG"}
+	case ViewByMember:
+		headers = []string{"GROUP", "CONSUMER-ID", "CLIENT-ID", "PARTITIONS", "LAG", "UNCOMMITTED-BACKLOG"}
+	default:
+		headers = []string{"GROUP", "STATE", "PARTITIONS", "LAG", "UNCOMMITTED-BACKLOG"}
+	}
+	t := newTable(headers...).alignRight("PARTITIONS", "LAG", "UNCOMMITTED-BACKLOG")
+	for _, g := range doc.Groups {
+		if g.Error != nil {
+			errs = append(errs, g.Group+": "+*g.Error)
+		}
+		switch view {
+		case ViewByTopic:
+			for _, tl := range g.Summary.LagByTopic {
+				rows = append(rows, []string{g.Group, tl.Topic, fmt.Sprint(tl.Partitions), p.st.lag(num(tl.Lag), tl.Lag, false), num(tl.UncommittedBacklog)})
+			}
+		case ViewByMember:
+			for _, ml := range g.Summary.LagByMember {
+				id := p.memberName(ml.MemberID)
+				rows = append(rows, []string{g.Group, id, orDash(ml.ClientID), fmt.Sprint(ml.Partitions), p.st.lag(num(ml.Lag), ml.Lag, false), num(ml.UncommittedBacklog)})
+			}
+		default:
+			state := "-"
+			if g.State != nil {
+				state = p.st.state(*g.State)
+			}
+			backlog := "-"
+			if g.Summary.UncommittedPartitions > 0 {
+				backlog = fmt.Sprint(g.Summary.UncommittedBacklog)
+			}
+			parts := 0
+			for _, tl := range g.Summary.LagByTopic {
+				parts += tl.Partitions
+			}
+			rows = append(rows, []string{g.Group, state, fmt.Sprint(parts), p.st.lag(num(g.TotalLag), g.TotalLag, false), backlog})
+		}
+	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"GROUP": nameRule, "TOPIC": nameRule, "CONSUMER-ID": idRule, "CLIENT-ID": textRule})
+	addRows(t, rows)
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	for _, e := range errs {
+		p.writeWrapped(p.st.paint(p.st.bad, "! "), e, noPaint)
+	}
+	return nil
 }

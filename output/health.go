@@ -9,16 +9,17 @@ import (
 )
 
 // Status renders `kgroups status`: one line per group, then the partitions
-// that are not OK (all of them with -o wide).
+// that are not OK (all of them with -o wide). On a terminal too narrow for
+// the REASON column, the reasons follow each table as wrapped sentences.
 func (p *Printer) Status(doc health.StatusDoc) error {
 	if p.Structured() {
 		return p.Data(doc)
 	}
-	t := newTable("GROUP", "STATUS", "LAG", "REASON").alignRight("LAG")
+	var rows [][]string
 	for _, g := range doc.Groups {
-		t.add(g.Group, p.statusText(g.Status), num(g.TotalLag), g.Reason)
+		rows = append(rows, []string{g.Group, p.statusText(g.Status), num(g.TotalLag), g.Reason})
 	}
-	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+	if err := p.tableWithReasons([]string{"GROUP", "STATUS", "LAG", "REASON"}, []string{"LAG"}, rows); err != nil {
 		return err
 	}
 	wide := p.opts.Format == Wide
@@ -46,12 +47,39 @@ func (p *Printer) Status(doc health.StatusDoc) error {
 		if timeLag {
 			headers = append(headers, "TIME-LAG")
 		}
-		pt := newTable(append(headers, "REASON")...).alignRight("LAG", "TIME-LAG")
-		for _, r := range rows {
-			pt.add(r...)
-		}
-		if err := pt.render(p.w, p.opts.NoHeaders); err != nil {
+		if err := p.tableWithReasons(append(headers, "REASON"), []string{"LAG", "TIME-LAG"}, rows); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// tableWithReasons renders rows whose last column is a sentence. When the
+// table does not fit the terminal (first names shortened, down to their
+// floor), the sentences leave the table and follow it, one per row,
+// wrapped at words under the row's name.
+func (p *Printer) tableWithReasons(headers, right []string, rows [][]string) error {
+	width := p.fitWidth()
+	last := len(headers) - 1
+	moved := false
+	if width > 0 && !fitRows(headers, rows, width, map[string]fitRule{headers[0]: nameRule}) {
+		moved = true
+		headers = headers[:last]
+	}
+	t := newTable(headers...).alignRight(right...)
+	for _, r := range rows {
+		if moved {
+			t.add(r[:last]...)
+			continue
+		}
+		t.add(r...)
+	}
+	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+		return err
+	}
+	if moved {
+		for _, r := range rows {
+			p.writeWrapped("  "+r[0]+": ", r[last], noPaint)
 		}
 	}
 	return nil
@@ -110,13 +138,17 @@ func (p *Printer) Watch(doc health.WatchDoc, clear bool) error {
 	}
 	fmt.Fprintf(p.w, "%s · %s\n", doc.Time, every)
 	for _, g := range doc.Groups {
-		fmt.Fprintf(p.w, "\n%s · %s\n", p.st.paint(p.st.bold, "GROUP "+g.Group), p.trendText(g.Trend))
-		t := newTable("TOPIC", "PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s", "ETA").
-			alignRight("PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s")
+		fmt.Fprintln(p.w)
+		p.writeWrapped("", p.st.paint(p.st.bold, "GROUP "+g.Group)+" · "+p.trendText(g.Trend), noPaint)
+		headers := []string{"TOPIC", "PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s", "ETA"}
+		t := newTable(headers...).alignRight("PARTITION", "LAG", "ΔLAG", "CONSUME/s", "PRODUCE/s")
+		var rows [][]string
 		for _, wp := range g.Partitions {
 			tr := wp.Trend
-			t.add(wp.Topic, fmt.Sprint(wp.Partition), num(tr.Lag), signed(tr.LagDelta), rate(tr.ConsumeRate), rate(tr.ProduceRate), p.eta(tr))
+			rows = append(rows, []string{wp.Topic, fmt.Sprint(wp.Partition), num(tr.Lag), signed(tr.LagDelta), rate(tr.ConsumeRate), rate(tr.ProduceRate), p.eta(tr)})
 		}
+		fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"TOPIC": nameRule})
+		addRows(t, rows)
 		if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 			return err
 		}
@@ -127,7 +159,7 @@ func (p *Printer) Watch(doc health.WatchDoc, clear bool) error {
 			}
 		}
 		if len(ms) > 1 {
-			fmt.Fprintln(p.w, p.st.paint(p.st.dim, "by member: "+strings.Join(ms, ", ")))
+			p.writeWrapped("", "by member: "+strings.Join(ms, ", "), func(s string) string { return p.st.paint(p.st.dim, s) })
 		}
 	}
 	return nil

@@ -44,15 +44,18 @@ func ParseFormat(s string) (Format, error) {
 // ColorModes lists every --color value.
 var ColorModes = []string{"auto", "always", "never"}
 
-// ResolveColor decides once whether to colour: never when NO_COLOR is set to
-// anything, or --color never; always with --color always or CLICOLOR_FORCE;
-// otherwise only when stdout is a terminal.
+// ResolveColor decides once whether to colour, in this order: an explicit
+// --color always or never wins over the environment; with auto (the
+// default), NO_COLOR set to a non-empty value turns colour off
+// (no-color.org: an empty NO_COLOR is as if unset), then CLICOLOR_FORCE set
+// to anything but "" or "0" turns it on, otherwise colour only when stdout
+// is a terminal.
 func ResolveColor(mode string, stdoutTTY bool, getenv func(string) string) (bool, error) {
 	switch strings.ToLower(mode) {
 	case "never":
 		return false, nil
 	case "always":
-		return getenv("NO_COLOR") == "", nil
+		return true, nil
 	case "auto", "":
 		if getenv("NO_COLOR") != "" {
 			return false, nil
@@ -70,6 +73,10 @@ type Options struct {
 	Format    Format
 	NoHeaders bool
 	Color     bool
+	// Width is the terminal's width in columns; tables and the lines under
+	// them fit it (at least MinWidth) in the table format. 0: not a
+	// terminal, full values, nothing shortened.
+	Width int
 }
 
 // Printer renders documents to one writer.

@@ -129,21 +129,6 @@ func TestListGolden(t *testing.T) {
 	}
 }
 
-func TestDefaultTableFitsEightyColumns(t *testing.T) {
-	doc := describe.Build(fixture(), describe.ViewOptions{})
-	for _, view := range []DescribeView{ViewOffsets, ViewMembers, ViewState} {
-		out := render(t, Options{Format: Table}, func(p *Printer) error { return p.Describe(doc, view) })
-		for _, line := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(line, "! ") || strings.Contains(line, "by member:") {
-				continue // prose notes wrap in the terminal; tables must not
-			}
-			if n := len([]rune(line)); n > 80 {
-				t.Errorf("view %d: line is %d columns: %q", view, n, line)
-			}
-		}
-	}
-}
-
 func TestNoColorMeansNoEscapes(t *testing.T) {
 	doc := describe.Build(fixture(), describe.ViewOptions{})
 	for _, f := range []Format{Table, Wide, JSON, YAML} {
@@ -244,17 +229,29 @@ func TestResolveColor(t *testing.T) {
 		env  func(string) string
 		want bool
 	}{
+		// auto: the terminal decides, unless the environment does.
 		{"auto", true, env(), true},
 		{"auto", false, env(), false},
-		{"auto", true, env("NO_COLOR", "yes"), false}, // any value, not just 1
-		{"always", false, env(), true},
-		{"always", true, env("NO_COLOR", "0"), false},
-		{"never", true, env(), false},
+		{"", true, env(), true},
+		{"auto", true, env("NO_COLOR", "yes"), false}, // any non-empty value, not just 1
+		{"auto", true, env("NO_COLOR", "0"), false},   // "0" is non-empty too
+		{"auto", true, env("NO_COLOR", ""), true},     // empty is unset (no-color.org)
 		{"auto", false, env("CLICOLOR_FORCE", "1"), true},
+		{"auto", false, env("CLICOLOR_FORCE", "0"), false},
+		{"auto", false, env("CLICOLOR_FORCE", ""), false},
+		{"auto", false, env("NO_COLOR", "1", "CLICOLOR_FORCE", "1"), false}, // NO_COLOR beats CLICOLOR_FORCE
+		// An explicit flag beats every environment variable and the terminal.
+		{"always", false, env(), true},
+		{"always", false, env("NO_COLOR", "1"), true},
+		{"ALWAYS", true, env("NO_COLOR", "1"), true},
+		{"never", true, env(), false},
+		{"never", true, env("CLICOLOR_FORCE", "1"), false},
+		{"never", false, env("CLICOLOR_FORCE", "1", "NO_COLOR", ""), false},
 	}
 	for _, c := range cases {
 		if got, _ := ResolveColor(c.mode, c.tty, c.env); got != c.want {
-			t.Errorf("ResolveColor(%s, tty=%v) = %v", c.mode, c.tty, got)
+			t.Errorf("ResolveColor(%q, tty=%v, NO_COLOR=%q, CLICOLOR_FORCE=%q) = %v, want %v",
+				c.mode, c.tty, c.env("NO_COLOR"), c.env("CLICOLOR_FORCE"), got, c.want)
 		}
 	}
 	if _, err := ResolveColor("sometimes", true, env()); err == nil || !strings.Contains(err.Error(), "auto, always, never") {

@@ -48,8 +48,8 @@ var (
 	mWindow    = desc("exporter_window_samples", "Samples in the verdict window.")
 	mSeries    = desc("exporter_series", "Series exposed for the last good sample (the --max-series guard counts these).")
 	mDropped   = desc("exporter_partition_series_dropped", "1 when --max-series dropped the per-partition series.")
-	partitionS = []string{"OK", "WARN", "STOP", "STALL", "REWIND", "NOTFOUND"}
-	groupS     = []string{"OK", "WARN", "ERR", "NOTFOUND"}
+	partitionS = []string{"OK", "WARN", "STOP", "STALL", "REWIND", "NOTFOUND", "UNKNOWN"}
+	groupS     = []string{"OK", "WARN", "ERR", "NOTFOUND", "UNKNOWN"}
 	groupSt    = []string{"Stable", "Empty", "PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling", "Dead", "Unknown"}
 )
 
