@@ -22,6 +22,7 @@ type DescribeOptions struct {
 	All       bool
 	Regex     string
 	Topic     string
+	Types     []string
 	Members   bool
 	State     bool
 	Isolation string
@@ -37,7 +38,10 @@ const lagRules = `Lag rules:
   is reported apart and never added to the group's lag.
   A commit below the log start (records deleted before they were consumed) keeps
   its lag and is flagged; a commit above the log end (topic truncated or
-  recreated) shows lag "-" and is flagged.`
+  recreated) shows lag "-" and is flagged.
+  Share groups (KIP-932) commit nothing: per partition they show the share
+  start offset and the lag as the broker reports it (records not yet
+  delivered or acknowledged; "-" when the broker does not report it).`
 
 // NewCmdDescribe builds `kgroups describe`.
 func NewCmdDescribe(f *Factory, comp *completions.Completer, runF func(*DescribeOptions) error) *cobra.Command {
@@ -47,7 +51,9 @@ func NewCmdDescribe(f *Factory, comp *completions.Completer, runF func(*Describe
 		Short: "Show groups' members, committed offsets and lag",
 		Long: `Show consumer groups: per partition the committed offset, log end and lag, and
 the member that owns it (--members: per member; --state: one line per group).
-Classic and KIP-848 (consumer) groups are told apart automatically.
+Classic, KIP-848 (consumer) and KIP-932 (share) groups are told apart
+automatically; a group of a type this version cannot read (streams) is named
+with its type and exits 3.
 
 ` + lagRules,
 		Example: `  kgroups describe orders-svc
@@ -71,6 +77,7 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 	fl.BoolVar(&opts.All, "all", false, "describe every group")
 	fl.StringVar(&opts.Regex, "regex", "", "describe groups whose name matches this Go regular expression (unanchored: ^name$ for one)")
 	fl.StringVar(&opts.Topic, "topic", "", "only groups and rows of this topic")
+	fl.StringSliceVar(&opts.Types, "type", nil, "only groups of these types: "+strings.Join(groupTypes, ", "))
 	fl.BoolVar(&opts.Members, "members", false, "one row per member: id, client, host, assignment")
 	fl.BoolVar(&opts.State, "state", false, "one row per group: coordinator, assignor, state, members, lag")
 	fl.BoolVar(&opts.TimeLag, "time-lag", false, "add seconds behind per partition (reads the record at each committed offset)")
@@ -80,6 +87,7 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 	fl.StringVar(&opts.Isolation, "isolation", describe.ReadUncommitted, "lag against the high watermark (read_uncommitted) or the last stable offset (read_committed)")
 	cmd.MarkFlagsMutuallyExclusive("members", "state")
 	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(groupTypes, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{describe.ReadUncommitted, describe.ReadCommitted}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("regex", cobra.NoFileCompletions)
 	return cmd
@@ -94,6 +102,11 @@ func (o *DescribeOptions) validate() error {
 	}
 	if err := checkGroupNames(o.Groups, o.Regex); err != nil {
 		return err
+	}
+	for _, t := range o.Types {
+		if !containsFold(groupTypes, t) {
+			return flagErrorf("--type %q is not a group type; use one of: %s", t, strings.Join(groupTypes, ", "))
+		}
 	}
 	switch o.Isolation {
 	case describe.ReadUncommitted, describe.ReadCommitted:
@@ -113,7 +126,7 @@ func (o *DescribeOptions) validate() error {
 }
 
 func (o *DescribeOptions) selection() describe.Selection {
-	sel := describe.Selection{Groups: o.Groups, All: o.All, Topic: o.Topic, Offsets: true, Members: true, Isolation: o.Isolation}
+	sel := describe.Selection{Groups: o.Groups, All: o.All, Topic: o.Topic, Types: o.Types, Offsets: true, Members: true, Isolation: o.Isolation}
 	if o.Regex != "" {
 		sel.Regex = regexp.MustCompile(o.Regex)
 	}
@@ -216,11 +229,13 @@ func watchRun(ctx context.Context, o *DescribeOptions) error {
 // code: all named groups unknown is bad input (2); any failure next to
 // successes is partial (3).
 func describeOutcome(doc describe.Document, named bool) error {
-	var notFound, failed []string
+	var notFound, failed, unread []string
 	okGroups := 0
 	badRows := 0
 	for _, g := range doc.Groups {
 		switch {
+		case g.Type != nil && !describe.Readable(*g.Type):
+			unread = append(unread, fmt.Sprintf("%s (type %s)", g.Group, *g.Type))
 		case g.Error != nil && g.State == nil && *g.Error == "group not found":
 			notFound = append(notFound, g.Group)
 		case g.Error != nil:
@@ -249,6 +264,9 @@ func describeOutcome(doc describe.Document, named bool) error {
 	}
 	if badRows > 0 {
 		parts = append(parts, fmt.Sprintf("%d partition(s) could not be read", badRows))
+	}
+	if len(unread) > 0 {
+		parts = append(parts, "not described by this version of kgroups: "+strings.Join(unread, ", "))
 	}
 	if len(parts) > 0 {
 		return &PartialError{Msg: "partial result: " + strings.Join(parts, "; ")}

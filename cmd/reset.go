@@ -305,6 +305,9 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	if len(facts.Groups) == 0 {
 		return flagErrorf("no groups matched")
 	}
+	if err := refuseShareReset(facts.Groups); err != nil {
+		return err
+	}
 	plan, err := resetoffsets.BuildPlan(facts, o.Target, o.Scope, o.f.Now())
 	if err != nil {
 		return err

@@ -37,7 +37,7 @@ func (p *Printer) eachGroup(doc describe.Document, fn func(describe.GroupView) e
 			fmt.Fprintln(p.w)
 		}
 		p.groupTitle(g)
-		if g.Error != nil && g.State == nil {
+		if (g.Error != nil && g.State == nil) || unreadable(g) {
 			continue
 		}
 		if err := fn(g); err != nil {
@@ -57,11 +57,13 @@ func (p *Printer) groupTitle(g describe.GroupView) {
 			kind += "/" + *g.Protocol
 		}
 		parts = append(parts, kind)
-		parts = append(parts, plural(len(g.Members), "member"))
-		if g.TotalLag != nil {
-			parts = append(parts, "lag "+p.st.lag(Thousands(*g.TotalLag), g.TotalLag, false))
-		} else {
-			parts = append(parts, "lag -")
+		if !unreadable(g) {
+			parts = append(parts, plural(len(g.Members), "member"))
+			if g.TotalLag != nil {
+				parts = append(parts, "lag "+p.st.lag(Thousands(*g.TotalLag), g.TotalLag, false))
+			} else {
+				parts = append(parts, "lag -")
+			}
 		}
 	}
 	if g.Error != nil {
@@ -78,6 +80,9 @@ func plural(n int, word string) string {
 }
 
 func (p *Printer) describeOffsets(g describe.GroupView) error {
+	if isShare(g) {
+		return p.describeShareOffsets(g)
+	}
 	wide := p.opts.Format == Wide
 	timeLag := false
 	for _, r := range g.Partitions {
@@ -182,6 +187,9 @@ func (p *Printer) summaryLine(g describe.GroupView) {
 }
 
 func (p *Printer) describeMembers(g describe.GroupView) error {
+	if isShare(g) {
+		return p.describeShareMembers(g)
+	}
 	if len(g.Members) == 0 {
 		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "(no active members)"))
 		return nil
@@ -257,7 +265,10 @@ func (p *Printer) describeState(doc describe.Document) error {
 		}
 		state, typ, members := "-", "-", "-"
 		if g.State != nil {
-			state, typ, members = p.st.state(*g.State), *g.Type, fmt.Sprint(len(g.Members))
+			state, typ = p.st.state(*g.State), *g.Type
+			if !unreadable(g) {
+				members = fmt.Sprint(len(g.Members))
+			}
 		}
 		row := []string{g.Group, coord, str(g.Protocol), state, typ, members}
 		if epochs || wide {
@@ -271,6 +282,7 @@ func (p *Printer) describeState(doc describe.Document) error {
 	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 		return err
 	}
+	p.shareStateLines(doc)
 	for _, e := range errs {
 		fmt.Fprintln(p.w, p.st.paint(p.st.bad, "! ")+e)
 	}
