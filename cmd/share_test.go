@@ -70,6 +70,10 @@ func TestShareGroupListAndDescribe(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "sg (share): assignment epoch") || !strings.Contains(out, "share.auto.offset.reset=earliest") {
 		t.Fatalf("state: exit %d\n%s", code, out)
 	}
+	code, out, stderr = run(t, env, "status", "sg", "--window", "100ms", "--samples", "2")
+	if code != ExitCheck || !strings.Contains(out, "STALL") || !strings.Contains(out, "start offset stayed at") {
+		t.Fatalf("status: exit %d\n%s\n%s", code, out, stderr)
+	}
 	code, out, _ = run(t, env, "describe", "--all", "--type", "classic")
 	if code != 0 || strings.Contains(out, "sg") {
 		t.Fatalf("--type classic shows the share group: exit %d\n%s", code, out)
