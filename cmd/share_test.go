@@ -129,6 +129,10 @@ func TestUnreadableGroupTypeIsNamedNeverEmpty(t *testing.T) {
 	if code == 0 || strings.Contains(out, " OK") || !strings.Contains(out, "not judged") {
 		t.Fatalf("status: exit %d\n%s\n%s", code, out, stderr)
 	}
+	code, out, stderr = run(t, env, "explain", "--group", "wordcount", "--sample-interval", "10ms")
+	if code == 0 || !strings.Contains(out, "this group type is not diagnosed") || strings.Contains(out, "max.poll") {
+		t.Fatalf("explain: exit %d\n%s\n%s", code, out, stderr)
+	}
 	code, out, stderr = run(t, env, "reset-offsets", "wordcount", "--to-earliest", "--all-topics", "--execute")
 	if code == 0 || !strings.Contains(stderr, `group type "streams" is not described`) {
 		t.Fatalf("reset: exit %d\n%s\n%s", code, out, stderr)

@@ -69,10 +69,14 @@ func Explain(in Input) (Report, error) {
 			c.set["partition.assignment.strategy"] = Setting{Key: "partition.assignment.strategy", Value: *g.Protocol, Source: "the live group's protocol"}
 		}
 	}
-	for _, rule := range []func(*config, Input) ([]Finding, error){
+	rules := []func(*config, Input) ([]Finding, error){
 		unknownKeys(unknown), pollBudget, heartbeatSession, sessionRange, rebalanceProtocol, staticMembership,
 		idleConsumers, throughput, autoCommit, offsetReset, fetchTiming, kip848Keys,
-	} {
+	}
+	if liveOnly(in) { // a share group: no consumer-config rule applies
+		rules = nil
+	}
+	for _, rule := range rules {
 		fs, err := rule(c, in)
 		if err != nil {
 			return rep, err
@@ -82,7 +86,11 @@ func Explain(in Input) (Report, error) {
 	if in.Live != nil {
 		name := in.Live.Second.Group
 		rep.Group = &name
-		rep.Findings = append(rep.Findings, liveRules(c, in)...)
+		if liveOnly(in) {
+			rep.Findings = append(rep.Findings, shareRules(in)...)
+		} else {
+			rep.Findings = append(rep.Findings, liveRules(c, in)...)
+		}
 	}
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		a, b := rep.Findings[i], rep.Findings[j]
