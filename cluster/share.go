@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -92,4 +93,72 @@ func StartShareMember(brokers []string, spec ShareMemberSpec) (*Member, error) {
 		<-ctx.Done()
 	}()
 	return m, nil
+}
+
+// seedShareGroups: jobs-workers, two live share consumers that keep a
+// visible share lag, and jobs-replay, an Empty share group whose start
+// offsets were set before first use.
+func seedShareGroups(ctx context.Context, sb *Sandbox, adm *kadm.Client) error {
+	if err := SetGroupConfigs(ctx, sb.cl, "jobs-workers", map[string]string{"share.auto.offset.reset": "earliest"}); err != nil {
+		return err
+	}
+	var os kadm.Offsets
+	for p := int32(0); p < 3; p++ {
+		os.AddOffset("jobs", p, 50, -1)
+	}
+	resp, err := adm.AlterShareGroupOffsets(ctx, "jobs-replay", os)
+	if err != nil {
+		return fmt.Errorf("seeding share group jobs-replay: %w", err)
+	}
+	if err := resp.Error(); err != nil {
+		return fmt.Errorf("seeding share group jobs-replay: %w", err)
+	}
+	for _, s := range []ShareMemberSpec{
+		{Group: "jobs-workers", Topics: []string{"jobs"}, ClientID: "worker-1", Accept: 40},
+		{Group: "jobs-workers", Topics: []string{"jobs"}, ClientID: "worker-2", Accept: 0},
+	} {
+		m, err := StartShareMember(sb.Addrs, s)
+		if err != nil {
+			return err
+		}
+		sb.members = append(sb.members, m)
+	}
+	return nil
+}
+
+// WaitShareGroup waits until a share group has `members` members, every
+// partition of its topics is assigned, and the broker reports share state
+// for `partitions` partitions.
+func WaitShareGroup(ctx context.Context, cl *kgo.Client, group string, members, partitions int) error {
+	adm := kadm.NewClient(cl)
+	var last string
+	for {
+		d, err := adm.DescribeShareGroups(ctx, group)
+		o, oerr := adm.DescribeShareGroupOffsets(ctx, group)
+		if err == nil && oerr == nil {
+			dg := d[group]
+			assigned := dg.AssignedPartitions()
+			n := 0
+			for _, ps := range assigned {
+				n += len(ps)
+			}
+			state := 0
+			o[group].Offsets.Each(func(so kadm.ShareOffset) {
+				if so.Err == nil && so.StartOffset >= 0 {
+					state++
+				}
+			})
+			if len(d[group].Members) == members && n == partitions && state == partitions {
+				return nil
+			}
+			last = fmt.Sprintf("members=%d assigned=%d with state=%d", len(d[group].Members), n, state)
+		} else {
+			last = fmt.Sprintf("%v / %v", err, oerr)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("share group %s not settled (want %d members, %d partitions): %s", group, members, partitions, last)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }

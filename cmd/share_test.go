@@ -74,6 +74,10 @@ func TestShareGroupListAndDescribe(t *testing.T) {
 	if code != ExitCheck || !strings.Contains(out, "STALL") || !strings.Contains(out, "start offset stayed at") {
 		t.Fatalf("status: exit %d\n%s\n%s", code, out, stderr)
 	}
+	code, out, _ = run(t, env, "__complete", "describe", "s")
+	if code != 0 || !strings.Contains(out, "sg\tStable (share)") {
+		t.Fatalf("completion: exit %d\n%q", code, out)
+	}
 	code, out, _ = run(t, env, "describe", "--all", "--type", "classic")
 	if code != 0 || strings.Contains(out, "sg") {
 		t.Fatalf("--type classic shows the share group: exit %d\n%s", code, out)

@@ -55,10 +55,12 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"topic":      cmdTopic,
-			"commit":     cmdCommit,
-			"member":     cmdMember,
-			"wait-group": cmdWaitGroup,
+			"topic":        cmdTopic,
+			"commit":       cmdCommit,
+			"member":       cmdMember,
+			"wait-group":   cmdWaitGroup,
+			"share-member": cmdShareMember,
+			"wait-share":   cmdWaitShare,
 		},
 	})
 }
@@ -148,4 +150,42 @@ func cmdWaitGroup(ts *testscript.TestScript, neg bool, args []string) {
 	ctx, cancel := ctx30()
 	defer cancel()
 	ts.Check(cluster.WaitGroupAssigned(ctx, cl, args[0], n, p))
+}
+
+// share-member GROUP TOPIC CLIENT-ID ACCEPT: a real kgo share consumer
+// (KIP-932) that acknowledges ACCEPT records, then holds on (the rest stay
+// in the share lag) until the script ends. The group reads from the log
+// start (share.auto.offset.reset=earliest, set first).
+func cmdShareMember(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: share-member GROUP TOPIC CLIENT-ID ACCEPT")
+	}
+	accept, err := strconv.Atoi(args[3])
+	ts.Check(err)
+	brokers := strings.Split(ts.Getenv("KGROUPS_BROKERS"), ",")
+	cl, err := cluster.Client(brokers)
+	ts.Check(err)
+	defer cl.Close()
+	ctx, cancel := ctx30()
+	defer cancel()
+	ts.Check(cluster.SetGroupConfigs(ctx, cl, args[0], map[string]string{"share.auto.offset.reset": "earliest"}))
+	m, err := cluster.StartShareMember(brokers, cluster.ShareMemberSpec{Group: args[0], Topics: strings.Split(args[1], ","), ClientID: args[2], Accept: accept})
+	ts.Check(err)
+	ts.Defer(m.Close)
+}
+
+// wait-share GROUP MEMBERS PARTITIONS: members joined, partitions assigned
+// and with share state.
+func cmdWaitShare(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: wait-share GROUP MEMBERS PARTITIONS")
+	}
+	n, _ := strconv.Atoi(args[1])
+	p, _ := strconv.Atoi(args[2])
+	cl, err := cluster.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
+	ts.Check(err)
+	defer cl.Close()
+	ctx, cancel := ctx30()
+	defer cancel()
+	ts.Check(cluster.WaitShareGroup(ctx, cl, args[0], n, p))
 }

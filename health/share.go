@@ -125,8 +125,12 @@ func evaluateSharePartition(tp describe.TP, series []shareObs, groupMembers int,
 	}
 	switch {
 	case alwaysLag && !startMoved && !lagDecreased:
-		return set(Stall, fmt.Sprintf("stuck: %s member(s) hold it, but its start offset stayed at %s for %s while the lag stood at %s (records at the delivery-count limit, or locks held too long?)",
-			fmt.Sprint(last.members), num64(last.start), span, thousands(lag)))
+		holder := fmt.Sprintf("%d members hold it", last.members)
+		if last.owner != nil {
+			holder = *last.owner + " holds it"
+		}
+		return set(Stall, fmt.Sprintf("stuck: %s, but its start offset stayed at %s for %s while the lag went %s → %s (records at the delivery-count limit, or locks held too long?)",
+			holder, num64(last.start), span, num64(first.lag), thousands(lag)))
 	case alwaysLag && !lagDecreased:
 		return set(Warn, fmt.Sprintf("falling behind: the start offset moves (%s → %s) but the lag never decreased over %s (%s → %s)",
 			num64(first.start), num64(last.start), span, num64(first.lag), thousands(lag)))
