@@ -2,10 +2,14 @@ package cmd
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
@@ -100,8 +104,6 @@ func streamsCluster(t *testing.T) map[string]string {
 	return env
 }
 
-var _ = kfake.NumBrokers
-
 // TestUnreadableGroupTypeIsNamedNeverEmpty: a streams group is listed with
 // its type (members unknown, not 0); describe says in words that the type
 // is not described and exits 3 (JSON error set); status never says OK.
@@ -140,5 +142,93 @@ func TestUnreadableGroupTypeIsNamedNeverEmpty(t *testing.T) {
 	code, out, stderr = run(t, env, "reset-offsets", "wordcount", "--to-earliest", "--all-topics", "--execute")
 	if code == 0 || !strings.Contains(stderr, `group type "streams" is not described`) {
 		t.Fatalf("reset: exit %d\n%s\n%s", code, out, stderr)
+	}
+}
+
+func shareStartsCLI(t *testing.T, l *labtest.Lab, group string) string {
+	t.Helper()
+	d, err := l.Adm.DescribeShareGroupOffsets(l.Ctx, group)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	out := map[int32]int64{}
+	d[group].Offsets.Each(func(so kadm.ShareOffset) { out[so.Partition] = so.StartOffset })
+	return fmt.Sprint(out)
+}
+
+// TestShareResetDeleteThroughCLI: reset-offsets, delete-offsets and delete
+// on share groups through the real command: refused while a member is
+// there (exit 2, nothing written); on an Empty share group the plan lands
+// exactly and the undo file restores it; classic-only targets and
+// per-partition share deletes are bad input (exit 2, one line).
+func TestShareResetDeleteThroughCLI(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("jobs", 2, 20)
+	l.ShareMember(cluster.ShareMemberSpec{Group: "sg", Topics: []string{"jobs"}, ClientID: "sg-a", Accept: 6})
+	l.WaitShare("sg", 1, 34)
+	for _, g := range []string{"sq", "sd"} {
+		var os kadm.Offsets
+		os.AddOffset("jobs", 0, 10, -1)
+		os.AddOffset("jobs", 1, 20, -1)
+		if resp, err := l.Adm.AlterShareGroupOffsets(l.Ctx, g, os); err != nil || resp.Error() != nil {
+			t.Fatalf("init %s: %v %v", g, err, resp.Error())
+		}
+	}
+	env := l.Env()
+	dir := t.TempDir()
+	env["KGROUPS_UNDO_DIR"] = dir
+
+	before := shareStartsCLI(t, l, "sg")
+	code, out, stderr := run(t, env, "reset-offsets", "sg", "--all-topics", "--to-earliest", "--execute", "--undo-file", filepath.Join(dir, "never.json"))
+	if code != ExitUsage || !strings.Contains(stderr, "sg is Stable with 1 member(s): sg-a@") || shareStartsCLI(t, l, "sg") != before {
+		t.Fatalf("live reset: exit %d\n%s\n%s\nstarts %s (before %s)", code, out, stderr, shareStartsCLI(t, l, "sg"), before)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "never.json")); err == nil {
+		t.Fatal("an undo file was written for a refused reset")
+	}
+
+	code, out, stderr = run(t, env, "reset-offsets", "sq", "--all-topics", "--to-latest")
+	if code != 0 || !regexp.MustCompile(`(?m)^sq +jobs +0 +10 +20 `).MatchString(out) || !strings.Contains(stderr, "sq is a share group: CURRENT-OFFSET is its share start offset") {
+		t.Fatalf("plan: exit %d\n%s\n%s", code, out, stderr)
+	}
+	undo := filepath.Join(dir, "undo.json")
+	code, out, stderr = run(t, env, "reset-offsets", "sq", "--all-topics", "--to-latest", "--execute", "--undo-file", undo)
+	if code != 0 || shareStartsCLI(t, l, "sq") != "map[0:20 1:20]" {
+		t.Fatalf("execute: exit %d\n%s\n%s\nstarts %s", code, out, stderr, shareStartsCLI(t, l, "sq"))
+	}
+	code, out, stderr = run(t, env, "reset-offsets", "sq", "--from-file", undo, "--execute", "--undo-file", filepath.Join(dir, "redo.json"))
+	if code != 0 || shareStartsCLI(t, l, "sq") != "map[0:10 1:20]" {
+		t.Fatalf("undo: exit %d\n%s\n%s\nstarts %s", code, out, stderr, shareStartsCLI(t, l, "sq"))
+	}
+
+	for _, args := range [][]string{
+		{"reset-offsets", "sq", "--all-topics", "--shift-by", "1", "--execute"},
+		{"reset-offsets", "sq", "--all-topics", "--to-current", "--execute"},
+		{"delete-offsets", "sq", "--topic", "jobs:0", "--execute"},
+	} {
+		code, out, stderr = run(t, env, args...)
+		if code != ExitUsage || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "share group sq") {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, stderr)
+		}
+	}
+	if got := shareStartsCLI(t, l, "sq"); got != "map[0:10 1:20]" {
+		t.Fatalf("bad input changed offsets: %s", got)
+	}
+
+	code, out, stderr = run(t, env, "delete-offsets", "sq", "--topic", "jobs", "--execute")
+	if code != 0 || shareStartsCLI(t, l, "sq") == "map[0:10 1:20]" || !strings.Contains(stderr, "DeleteShareGroupOffsets") {
+		t.Fatalf("delete-offsets: exit %d\n%s\n%s\nstarts %s", code, out, stderr, shareStartsCLI(t, l, "sq"))
+	}
+	code, out, stderr = run(t, env, "delete", "sg", "--execute")
+	if code != ExitUsage {
+		t.Fatalf("delete live: exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, out, stderr = run(t, env, "delete", "sd", "--execute")
+	if code != 0 {
+		t.Fatalf("delete: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if g, err := l.Adm.DescribeShareGroups(l.Ctx, "sd"); err == nil && g["sd"].Err == nil {
+		t.Fatalf("sd still exists: %+v", g["sd"])
 	}
 }

@@ -61,6 +61,7 @@ func TestScripts(t *testing.T) {
 			"wait-group":   cmdWaitGroup,
 			"share-member": cmdShareMember,
 			"wait-share":   cmdWaitShare,
+			"share-init":   cmdShareInit,
 		},
 	})
 }
@@ -188,4 +189,29 @@ func cmdWaitShare(ts *testscript.TestScript, neg bool, args []string) {
 	ctx, cancel := ctx30()
 	defer cancel()
 	ts.Check(cluster.WaitShareGroup(ctx, cl, args[0], n, p))
+}
+
+// share-init GROUP TOPIC P=OFFSET...: set a share group's start offsets
+// (AlterShareGroupOffsets), creating the share group if it does not exist.
+func cmdShareInit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: share-init GROUP TOPIC P=OFFSET...")
+	}
+	var offs kadm.Offsets
+	for _, kv := range args[2:] {
+		p, o, ok := strings.Cut(kv, "=")
+		pi, err1 := strconv.Atoi(p)
+		oi, err2 := strconv.ParseInt(o, 10, 64)
+		if !ok || err1 != nil || err2 != nil {
+			ts.Fatalf("bad P=OFFSET %q", kv)
+		}
+		offs.AddOffset(args[1], int32(pi), oi, -1)
+	}
+	adm, done := labClient(ts)
+	defer done()
+	ctx, cancel := ctx30()
+	defer cancel()
+	resp, err := adm.AlterShareGroupOffsets(ctx, args[0], offs)
+	ts.Check(err)
+	ts.Check(resp.Error())
 }

@@ -154,6 +154,7 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 	if err != nil {
 		return res, err
 	}
+	ShareAsCommitted(snap.Groups)
 	now := map[string]describe.GroupFacts{}
 	var active []string
 	for _, g := range snap.Groups {
@@ -234,13 +235,23 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 			res.Rows = append(res.Rows, rows...)
 			continue
 		}
-		resp, err := adm.CommitOffsets(ctx, group, os)
+		var lookup func(string, int32) (error, bool)
+		if IsShare(now[group]) {
+			lookup, err = writeShare(ctx, cl, group, os)
+		} else {
+			var resp kadm.OffsetResponses
+			resp, err = adm.CommitOffsets(ctx, group, os)
+			lookup = func(t string, p int32) (error, bool) {
+				or, ok := resp.Lookup(t, p)
+				return or.Err, ok
+			}
+		}
 		for i := range rows {
 			var perr error
 			if err != nil {
 				perr = err
-			} else if or, ok := resp.Lookup(rows[i].Topic, rows[i].Partition); ok {
-				perr = or.Err
+			} else if e, ok := lookup(rows[i].Topic, rows[i].Partition); ok {
+				perr = e
 			} else {
 				perr = errors.New("the broker's answer does not mention this partition")
 			}
@@ -249,7 +260,7 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 			}
 			msg := commitErrText(perr)
 			var brokerSaid *kerr.Error
-			rows[i].Status, rows[i].Error, rows[i].Refused, rows[i].Denied = StatusFailed, &msg, ActiveRefusal(perr), Denied(perr)
+			rows[i].Status, rows[i].Error, rows[i].Refused, rows[i].Denied = StatusFailed, &msg, ActiveRefusal(perr) || shareRefusal(perr), Denied(perr)
 			if !errors.As(perr, &brokerSaid) {
 				// No error code from the broker: the commit may have landed.
 				rows[i].Status = StatusNotConfirmed
