@@ -2,11 +2,15 @@ package describe_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/kversion"
 
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
@@ -198,5 +202,36 @@ func TestDescribeAllShareRequestCount(t *testing.T) {
 	}
 	if big["DescribeConfigs"] != 1 {
 		t.Errorf("DescribeConfigs: %d, want 1 for every share group", big["DescribeConfigs"])
+	}
+}
+
+// TestFetchShareLagNotReportedBeforeKIP1226: a client held to
+// DescribeShareGroupOffsets v0 (as against a broker before KIP-1226) gets
+// start offsets but no lag: lag and total_lag are null and a warning says
+// why, never a number kgroups made up.
+func TestFetchShareLagNotReportedBeforeKIP1226(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	l.topic("jobs", 1, 10)
+	l.ShareMember(cluster.ShareMemberSpec{Group: "old", Topics: []string{"jobs"}, ClientID: "o-1", Accept: 4})
+	l.WaitShare("old", 1, 6)
+	vs := kversion.Stable()
+	vs.SetMaxKeyVersion(int16(kmsg.DescribeShareGroupOffsets), 0)
+	cl, err := cluster.Client(l.Brokers, kgo.MaxVersions(vs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	snap, err := describe.Fetch(l.Ctx, cl, describe.Selection{Groups: []string{"old"}, Offsets: true, Members: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := describe.Build(snap, describe.ViewOptions{})
+	g := groupByName(t, doc, "old")
+	if len(g.Partitions) != 1 || g.Partitions[0].StartOffset == nil || *g.Partitions[0].StartOffset != 4 || g.Partitions[0].Lag != nil || g.TotalLag != nil {
+		t.Fatalf("partitions %+v total %v, want start 4 and lag null", g.Partitions, deref(g.TotalLag))
+	}
+	if len(doc.Warnings) != 1 || !strings.Contains(doc.Warnings[0], "DescribeShareGroupOffsets v0") {
+		t.Fatalf("warnings %v", doc.Warnings)
 	}
 }

@@ -100,3 +100,21 @@ func TestShareStatusRules(t *testing.T) {
 		})
 	}
 }
+
+// TestShareWatchRates: describe --watch on a share partition: the consume
+// rate is the records finished per second (log end − share lag).
+func TestShareWatchRates(t *testing.T) {
+	t.Parallel()
+	mk := func(start, end, lag int64) describe.Document {
+		typ, state := "share", "Stable"
+		return describe.Document{Groups: []describe.GroupView{{Group: "sg", Type: &typ, State: &state,
+			Partitions: []describe.PartitionView{{Topic: "q", Partition: 0, StartOffset: &start, LogEndOffset: &end, Lag: &lag}}}}}
+	}
+	prev := mk(100, 200, 100)
+	doc := health.Watch(&prev, mk(150, 220, 60), time.Now(), 10*time.Second)
+	tr := doc.Groups[0].Partitions[0].Trend
+	// finished 100 -> 160 (6/s), produced 200 -> 220 (2/s), lag 60: ETA 15 s.
+	if tr.ConsumeRate == nil || *tr.ConsumeRate != 6 || *tr.ProduceRate != 2 || *tr.LagDelta != -40 || *tr.ETASeconds != 15 {
+		t.Fatalf("trend %+v", tr)
+	}
+}
