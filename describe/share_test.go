@@ -235,3 +235,40 @@ func TestFetchShareLagNotReportedBeforeKIP1226(t *testing.T) {
 		t.Fatalf("warnings %v", doc.Warnings)
 	}
 }
+
+// BenchmarkDescribeAllShare: describe --all over N share groups, each with
+// share state on 20 partitions (set by AlterShareGroupOffsets), on a
+// 3-broker kfake. Run: go test ./describe -run '^$' -bench DescribeAllShare -benchtime 5x -benchmem
+func BenchmarkDescribeAllShare(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("groups=%d", n), func(b *testing.B) {
+			l := newLab(b, kfake.NumBrokers(3))
+			l.topic("q", 20, 5)
+			var os kadm.Offsets
+			for p := int32(0); p < 20; p++ {
+				os.AddOffset("q", p, 2, -1)
+			}
+			for i := 0; i < n; i++ {
+				if resp, err := l.Adm.AlterShareGroupOffsets(l.Ctx, fmt.Sprintf("sg-%04d", i), os); err != nil || resp.Error() != nil {
+					b.Fatalf("seed: %v %v", err, resp.Error())
+				}
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				cl, err := cluster.Client(l.Brokers)
+				if err != nil {
+					b.Fatal(err)
+				}
+				snap, err := describe.Fetch(l.Ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				doc := describe.Build(snap, describe.ViewOptions{})
+				if len(doc.Groups) != n || doc.Groups[0].TotalLag == nil || *doc.Groups[0].TotalLag != 60 {
+					b.Fatalf("got %d groups, lag %v", len(doc.Groups), deref(doc.Groups[0].TotalLag))
+				}
+				cl.Close()
+			}
+		})
+	}
+}
