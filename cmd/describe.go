@@ -178,6 +178,11 @@ func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
 	}
 	doc := describe.Build(snap, describe.ViewOptions{Topic: o.Topic})
 	if o.TimeLag {
+		for _, g := range doc.Groups {
+			if g.Type != nil && *g.Type == describe.TypeShare {
+				o.f.Warnf("--time-lag: %s is a share group: it has no committed offset to time, so its time lag is not computed", g.Group)
+			}
+		}
 		recs, err := health.RecordTimes(r.ctx, connector(r.clients.Cfg), health.WantedOffsets(doc.Groups), 5*time.Second)
 		if err != nil {
 			return doc, r.explain(err)

@@ -78,6 +78,10 @@ func TestShareGroupListAndDescribe(t *testing.T) {
 	if code != ExitCheck || !strings.Contains(out, "STALL") || !strings.Contains(out, "start offset stayed at") {
 		t.Fatalf("status: exit %d\n%s\n%s", code, out, stderr)
 	}
+	code, _, stderr = run(t, env, "describe", "sg", "--time-lag")
+	if code != 0 || !strings.Contains(stderr, "sg is a share group: it has no committed offset to time") {
+		t.Fatalf("time lag: exit %d\n%s", code, stderr)
+	}
 	code, out, _ = run(t, env, "__complete", "describe", "s")
 	if code != 0 || !strings.Contains(out, "sg\tStable (share)") {
 		t.Fatalf("completion: exit %d\n%q", code, out)

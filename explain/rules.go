@@ -43,6 +43,7 @@ type Report struct {
 	SchemaVersion int       `json:"schema_version" yaml:"schema_version"`
 	Client        string    `json:"client" yaml:"client"`
 	Group         *string   `json:"group" yaml:"group"`
+	GroupType     *string   `json:"group_type" yaml:"group_type"` // with --group: classic, consumer, share, ...
 	Findings      []Finding `json:"findings" yaml:"findings"`
 }
 
@@ -86,6 +87,7 @@ func Explain(in Input) (Report, error) {
 	if in.Live != nil {
 		name := in.Live.Second.Group
 		rep.Group = &name
+		rep.GroupType = in.Live.Second.Type
 		if liveOnly(in) {
 			rep.Findings = append(rep.Findings, shareRules(in)...)
 		} else {
