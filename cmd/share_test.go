@@ -82,6 +82,10 @@ func TestShareGroupListAndDescribe(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "sg is a share group: it has no committed offset to time") {
 		t.Fatalf("time lag: exit %d\n%s", code, stderr)
 	}
+	code, _, stderr = run(t, env, "assign", "--from-group", "sg")
+	if code != ExitUsage || !strings.Contains(stderr, "--from-group sg is a share group") {
+		t.Fatalf("assign: exit %d\n%s", code, stderr)
+	}
 	code, out, _ = run(t, env, "__complete", "describe", "s")
 	if code != 0 || !strings.Contains(out, "sg\tStable (share)") {
 		t.Fatalf("completion: exit %d\n%q", code, out)
