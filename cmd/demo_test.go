@@ -31,7 +31,7 @@ func TestDemoTellsTheSandboxStory(t *testing.T) {
 		{"share group described", `(?m)^GROUP jobs-workers · Stable · share/simple · 2 members · lag [1-9]`},
 		{"share table", `(?m)^TOPIC +PARTITION +START-OFFSET +LAG +CONSUMER-ID$`},
 		{"share status", `(?m)^jobs-workers +ERR +\d+ +jobs/\d STALL: stuck`},
-		{"empty share group with lag", `(?m)^jobs-replay +ERR +\d+ +jobs/\d ERR: no members`},
+		{"empty share group with lag", `(?m)^jobs-replay +ERR +\d+ +jobs/\d STOP: no members`},
 		{"status judges the stopped group", `(?m)^audit-archiver +ERR +1750 +audit-log/0 STOP: commits stopped`},
 		{"explain live doctor finds the hot partition", `\[hot-partition\]`},
 		{"reset plan explains clamping", `(?m)^audit-archiver +audit-log +0 +100 +400 +400 +1000 +clamped up to log start 400 \(100 was deleted\)$`},

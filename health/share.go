@@ -12,7 +12,7 @@ import (
 // offset (the first record not yet finished) and the share lag (records
 // not yet delivered or acknowledged).
 //   - lag at or below the allowed lag in the last sample: OK, caught up;
-//   - lag, and no member is assigned the partition: ERR, nobody reads it;
+//   - lag, and no member is assigned the partition: STOP, nobody reads it;
 //   - lag, members, and the start offset did not move over the window
 //     while the lag never decreased: STALL (records stuck at the delivery
 //     count limit, or locks held too long);
@@ -102,10 +102,10 @@ func evaluateSharePartition(tp describe.TP, series []shareObs, groupMembers int,
 	}
 	span := roundDur(last.t.Sub(first.t))
 	if groupMembers == 0 {
-		return set(Err, fmt.Sprintf("no members: %s records wait undelivered and nobody reads them", thousands(lag)))
+		return set(Stop, fmt.Sprintf("no members: %s records wait undelivered and nobody reads them", thousands(lag)))
 	}
 	if last.members == 0 {
-		return set(Err, fmt.Sprintf("no member is assigned it while %s records wait undelivered", thousands(lag)))
+		return set(Stop, fmt.Sprintf("no member is assigned it while %s records wait undelivered", thousands(lag)))
 	}
 	startMoved, lagDecreased, alwaysLag := false, false, true
 	for i, o := range series {

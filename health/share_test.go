@@ -85,7 +85,7 @@ func TestShareStatusRules(t *testing.T) {
 		{"stuck", []health.Sample{shareSample(at(0), 1, p64(100), p64(50)), shareSample(at(1), 1, p64(100), p64(50))},
 			"ERR", "STALL", "start offset stayed at 100 for 10s"},
 		{"no members", []health.Sample{shareSample(at(0), 0, p64(100), p64(50)), shareSample(at(1), 0, p64(100), p64(50))},
-			"ERR", "ERR", "no members: 50 records wait undelivered"},
+			"ERR", "STOP", "no members: 50 records wait undelivered"},
 		{"caught up", []health.Sample{shareSample(at(0), 0, p64(100), p64(0)), shareSample(at(1), 0, p64(100), p64(0))},
 			"OK", "OK", "caught up"},
 		{"lag not reported", []health.Sample{shareSample(at(0), 1, p64(100), nil), shareSample(at(1), 1, p64(100), nil)},
