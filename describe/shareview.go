@@ -19,8 +19,10 @@ func buildShare(snap *Snapshot, g *GroupFacts, opts ViewOptions, v *GroupView) {
 	sh := g.Share
 	if sh.Configs != nil {
 		v.ShareConfigs = sh.Configs
-	} else if sh.ConfigsErr == "" && g.Found {
-		v.ShareConfigs = map[string]*string{}
+	}
+	if sh.ConfigsErr != "" {
+		v.Anomalies = append(v.Anomalies, Anomaly{Kind: AnomalyShareConfigs,
+			Detail: fmt.Sprintf("the share group's configs could not be read (%s): share.auto.offset.reset and the others are unknown", sh.ConfigsErr)})
 	}
 
 	owners := map[TP][]*MemberFacts{}

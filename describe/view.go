@@ -125,6 +125,9 @@ const (
 	AnomalyAboveEnd   = "above_log_end"
 	AnomalyNoTopic    = "topic_missing"
 	AnomalyNotFound   = "group_not_found"
+	// AnomalyShareConfigs: a share group's configs (DescribeConfigs, GROUP
+	// resource) could not be read.
+	AnomalyShareConfigs = "share_configs_unreadable"
 )
 
 // Anomaly is something an operator should look at, with the numbers.
