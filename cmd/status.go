@@ -50,6 +50,13 @@ ERR. Offset commits carry no timestamps here, so STOP (nobody owns the partition
 and STALL (an owner that does not progress) are told apart by group membership.
 Use a window of several commit intervals (default 30s: Java auto-commits every 5s).
 
+Share groups (KIP-932) commit nothing: their partitions are judged from the
+broker's share start offset and share lag (STOP: lag and no member reads it;
+STALL: members hold it but the start offset stands while the lag does; WARN:
+the start offset moves but the lag never decreased); a partition whose lag the
+broker does not report gets no verdict. A group type kgroups cannot read
+(streams) is ERR, never OK.
+
 Exit 0 when every group is OK, 4 when one is at or above --fail-on (warn or err).`,
 		Example: `  kgroups status orders-svc
   kgroups status --all --window 1m --samples 7 --fail-on err
