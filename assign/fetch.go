@@ -23,6 +23,11 @@ func FromGroup(ctx context.Context, cl *kgo.Client, group string) (Scenario, Ass
 	if !g.Found {
 		return Scenario{}, nil, "", errorf("--from-group %s: group not found", group)
 	}
+	if g.Type == describe.TypeShare || !describe.Readable(g.Type) {
+		// A share group's partitions are shared by the broker's assignor; a
+		// type kgroups cannot read has no members to take.
+		return Scenario{}, nil, "", errorf("--from-group %s is a %s group: assign previews consumer-group assignors only", group, g.Type)
+	}
 	if len(g.Members) == 0 {
 		return Scenario{}, nil, "", errorf("--from-group %s: the group has no members (it is %s)", group, g.State)
 	}

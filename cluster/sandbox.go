@@ -18,16 +18,19 @@ type SandboxGroup struct {
 	Story   string
 	Members int // live members once settled
 	Parts   int // partitions assigned once settled (live groups)
+	Share   bool
 }
 
 // SandboxGroups is the story the sandbox seeds, in the order it is told.
 var SandboxGroups = []SandboxGroup{
-	{"payments-processor", "healthy: 2 range members keep up with a steady stream", 2, 4},
-	{"orders-fulfillment", "one hot partition: orders/2 gets most traffic, 2 slow cooperative-sticky members fall behind", 2, 6},
-	{"inventory-sync", "4 members on a 2-partition topic: 2 members sit idle", 4, 2},
-	{"clickstream-etl", "KIP-848 (server-side assignor) members that never commit", 2, 3},
-	{"audit-archiver", "Empty; its commits fell below the log start (records deleted by retention)", 0, 0},
-	{"reporting-batch", "Empty and caught up (a nightly batch job between runs)", 0, 0},
+	{"payments-processor", "healthy: 2 range members keep up with a steady stream", 2, 4, false},
+	{"orders-fulfillment", "one hot partition: orders/2 gets most traffic, 2 slow cooperative-sticky members fall behind", 2, 6, false},
+	{"inventory-sync", "4 members on a 2-partition topic: 2 members sit idle", 4, 2, false},
+	{"clickstream-etl", "KIP-848 (server-side assignor) members that never commit", 2, 3, false},
+	{"audit-archiver", "Empty; its commits fell below the log start (records deleted by retention)", 0, 0, false},
+	{"reporting-batch", "Empty and caught up (a nightly batch job between runs)", 0, 0, false},
+	{"jobs-workers", "share group (KIP-932): 2 share consumers on a queue; worker-1 acknowledged 40 records and holds on, worker-2 never acknowledges: the start offsets stand and the share lag grows", 2, 3, true},
+	{"jobs-replay", "share group, Empty: start offsets set to 50 before first use, records waiting", 0, 0, true},
 }
 
 // SandboxOptions tunes the sandbox.
@@ -83,7 +86,7 @@ func StartSandbox(ctx context.Context, opts SandboxOptions) (*Sandbox, error) {
 	topics := []struct {
 		name       string
 		partitions int32
-	}{{"payments", 4}, {"orders", 6}, {"inventory", 2}, {"clickstream", 3}, {"audit-log", 3}, {"reports", 2}}
+	}{{"payments", 4}, {"orders", 6}, {"inventory", 2}, {"clickstream", 3}, {"audit-log", 3}, {"reports", 2}, {"jobs", 3}}
 	for _, t := range topics {
 		if err := CreateTopic(ctx, adm, t.name, t.partitions, nil); err != nil {
 			return nil, fmt.Errorf("creating topic %s: %w", t.name, err)
@@ -96,6 +99,7 @@ func StartSandbox(ctx context.Context, opts SandboxOptions) (*Sandbox, error) {
 	seed := map[string][]int{
 		"payments": {200, 200, 200, 200}, "orders": {300, 300, 6000, 300, 300, 300},
 		"inventory": {50, 50}, "clickstream": {400, 400, 400}, "audit-log": {1000, 1000, 1000}, "reports": {120, 80},
+		"jobs": {100, 100, 100},
 	}
 	for t, counts := range seed {
 		for p, n := range counts {
@@ -131,6 +135,10 @@ func StartSandbox(ctx context.Context, opts SandboxOptions) (*Sandbox, error) {
 		}
 	}
 	logf("seeded commits")
+	if err := seedShareGroups(ctx, sb, adm); err != nil {
+		return nil, err
+	}
+	logf("seeded share groups")
 
 	specs := []MemberSpec{
 		{Group: "payments-processor", Topics: []string{"payments"}, ClientID: "payments-1", AutoCommit: true},
@@ -158,7 +166,11 @@ func StartSandbox(ctx context.Context, opts SandboxOptions) (*Sandbox, error) {
 			continue
 		}
 		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := WaitGroupAssigned(wctx, cl, g.Name, g.Members, g.Parts)
+		wait := WaitGroupAssigned
+		if g.Share {
+			wait = WaitShareGroup
+		}
+		err := wait(wctx, cl, g.Name, g.Members, g.Parts)
 		cancel()
 		if err != nil {
 			return nil, err
@@ -197,6 +209,7 @@ func (sb *Sandbox) produceForever(ctx context.Context) {
 		add("orders", rand.Int32N(6), 1)
 		add("clickstream", rand.Int32N(3), 3)
 		add("inventory", rand.Int32N(2), 1)
+		add("jobs", rand.Int32N(3), 1)
 		sb.cl.ProduceSync(ctx, recs...)
 	}
 }

@@ -143,6 +143,7 @@ func deleteRun(ctx context.Context, f *Factory, groups []string, o deleteOptions
 	if err != nil {
 		return err
 	}
+	shareDeleteNotes(f.IO.ErrOut, snap.Groups, false)
 	return planThenApply(f, r, snap, plan, o, resetoffsets.ApplyDeleteGroups)
 }
 
@@ -161,6 +162,7 @@ func deleteOffsetsRun(ctx context.Context, f *Factory, group string, scope reset
 	if err != nil {
 		return err
 	}
+	shareDeleteNotes(f.IO.ErrOut, snap.Groups, true)
 	return planThenApply(f, r, snap, plan, o, resetoffsets.ApplyDeleteOffsets)
 }
 

@@ -23,6 +23,7 @@ type DescribeOptions struct {
 	All       bool
 	Regex     string
 	Topic     string
+	Types     []string
 	Members   bool
 	State     bool
 	Isolation string
@@ -46,7 +47,10 @@ const lagRules = `Lag rules:
   is reported apart and never added to the group's lag.
   A commit below the log start (records deleted before they were consumed) keeps
   its lag and is flagged; a commit above the log end (topic truncated or
-  recreated) shows lag "-" and is flagged.`
+  recreated) shows lag "-" and is flagged.
+  Share groups (KIP-932) commit nothing: per partition they show the share
+  start offset and the lag as the broker reports it (records not yet
+  delivered or acknowledged; "-" when the broker does not report it).`
 
 // NewCmdDescribe builds `kgroups describe`.
 func NewCmdDescribe(f *Factory, comp *completions.Completer, runF func(*DescribeOptions) error) *cobra.Command {
@@ -56,7 +60,9 @@ func NewCmdDescribe(f *Factory, comp *completions.Completer, runF func(*Describe
 		Short: "Show groups' members, committed offsets and lag",
 		Long: `Show consumer groups: per partition the committed offset, log end and lag, and
 the member that owns it (--members: per member; --state: one line per group).
-Classic and KIP-848 (consumer) groups are told apart automatically.
+Classic, KIP-848 (consumer) and KIP-932 (share) groups are told apart
+automatically; a group of a type this version cannot read (streams) is named
+with its type and exits 3.
 
 ` + lagRules,
 		Example: `  kgroups describe orders-svc
@@ -81,6 +87,7 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 	addAllGroupsFlag(fl, &opts.All, "describe every group")
 	fl.StringVar(&opts.Regex, "regex", "", "describe groups whose name matches this Go regular expression (unanchored: ^name$ for one)")
 	fl.StringVar(&opts.Topic, "topic", "", "only rows of this topic, or of these partitions (`TOPIC[:0,1,3-5]`, as reset-offsets); with --all-groups/--regex only groups that use it")
+	fl.StringSliceVar(&opts.Types, "type", nil, "only groups of these types: "+strings.Join(groupTypes, ", "))
 	fl.BoolVar(&opts.Members, "members", false, "one row per member: id, client, host, assignment")
 	fl.BoolVar(&opts.State, "state", false, "one row per group: coordinator, assignor, state, members, lag")
 	fl.BoolVar(&opts.TimeLag, "time-lag", false, "add seconds behind per partition (reads the record at each committed offset)")
@@ -96,6 +103,7 @@ Classic and KIP-848 (consumer) groups are told apart automatically.
 	fl.StringVar(&opts.Isolation, "isolation", describe.ReadUncommitted, "lag against the high watermark (read_uncommitted) or the last stable offset (read_committed)")
 	cmd.MarkFlagsMutuallyExclusive("members", "state")
 	_ = cmd.RegisterFlagCompletionFunc("topic", comp.Topics)
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(groupTypes, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{describe.ReadUncommitted, describe.ReadCommitted}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("regex", cobra.NoFileCompletions)
 	return cmd
@@ -117,6 +125,11 @@ func (o *DescribeOptions) validate() error {
 	}
 	if err := checkGroupNames(o.Groups, o.Regex); err != nil {
 		return err
+	}
+	for _, t := range o.Types {
+		if !containsFold(groupTypes, t) {
+			return flagErrorf("--type %q is not a group type; use one of: %s", t, strings.Join(groupTypes, ", "))
+		}
 	}
 	switch o.Isolation {
 	case describe.ReadUncommitted, describe.ReadCommitted:
@@ -163,7 +176,7 @@ func (o *DescribeOptions) validate() error {
 }
 
 func (o *DescribeOptions) selection() describe.Selection {
-	sel := describe.Selection{Groups: o.Groups, All: o.All, Topic: o.topicName, Offsets: true, Members: true, Isolation: o.Isolation}
+	sel := describe.Selection{Groups: o.Groups, All: o.All, Topic: o.topicName, Types: o.Types, Offsets: true, Members: true, Isolation: o.Isolation}
 	if o.Regex != "" {
 		sel.Regex = regexp.MustCompile(o.Regex)
 	}
@@ -238,6 +251,11 @@ func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
 	}
 	doc := describe.Build(snap, describe.ViewOptions{Topic: o.topicName, Partitions: o.topicPartitions})
 	if o.TimeLag {
+		for _, g := range doc.Groups {
+			if g.Type != nil && *g.Type == describe.TypeShare {
+				o.f.Warnf("--time-lag: %s is a share group: it has no committed offset to time, so its time lag is not computed", g.Group)
+			}
+		}
 		recs, err := health.RecordTimes(r.ctx, connector(r.clients.Cfg), health.WantedOffsets(doc.Groups), 5*time.Second)
 		if err != nil {
 			return doc, r.explain(err)
@@ -289,11 +307,13 @@ func watchRun(ctx context.Context, o *DescribeOptions) error {
 // code: all named groups unknown is bad input (2); any failure next to
 // successes is partial (3).
 func describeOutcome(doc describe.Document, named bool) error {
-	var notFound, failed []string
+	var notFound, failed, unread []string
 	okGroups := 0
 	badRows := 0
 	for _, g := range doc.Groups {
 		switch {
+		case g.Type != nil && !describe.Readable(*g.Type):
+			unread = append(unread, fmt.Sprintf("%s (type %s)", g.Group, *g.Type))
 		case g.Error != nil && g.State == nil && *g.Error == "group not found":
 			notFound = append(notFound, g.Group)
 		case g.Error != nil:
@@ -322,6 +342,9 @@ func describeOutcome(doc describe.Document, named bool) error {
 	}
 	if badRows > 0 {
 		parts = append(parts, fmt.Sprintf("%d partition(s) could not be read", badRows))
+	}
+	if len(unread) > 0 {
+		parts = append(parts, "not described by this version of kgroups: "+strings.Join(unread, ", "))
 	}
 	if len(parts) > 0 {
 		return &PartialError{Msg: "partial result: " + strings.Join(parts, "; ")}

@@ -41,7 +41,9 @@ to set. Facts come from a consumer properties file (--config, Java or librdkafka
 style), --set key=value, the client's own defaults (--client), the workload
 (--record-latency, --consumers, --partitions or --topic, --produce-rate,
 --rolling-deploys) and, with --group, the group as it is on the cluster (sampled
-twice, --sample-interval apart).
+twice, --sample-interval apart). A share group (KIP-932) given with --group is
+diagnosed with the share rules only (no members with lag, start offset stuck,
+share.auto.offset.reset=latest): no consumer setting applies to it.
 
 Exits 4 when a finding is at or above --fail-on (default error), so it can gate a
 CI pipeline on consumer configs. 'kgroups explain KEY' documents one setting.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -278,16 +279,23 @@ func TestFaultCommitTimesOutForOneGroup(t *testing.T) {
 	if code != ExitPartial {
 		t.Fatalf("exit %d, want 3\n%s\n%s", code, out, stderr)
 	}
-	for _, want := range []string{"svc    orders          0             5           0  ok", "svc-b  orders          0             5           0  not confirmed: no answer before the timeout",
-		"svc-c  orders          2             5           0  not sent: the run ended"} {
+	for _, want := range []string{"svc    orders          0             5           0  ok", "svc-b  orders          0             5           0  not confirmed: no answer before the timeout"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("result table lacks %q:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(stderr, "3 of 9 partitions were written; not written: svc-b orders:0-2 (not confirmed); svc-c orders:0-2 (not sent)") {
+	// The third group's commit comes after the time ran out (or in its last
+	// instant): "not sent" or "not confirmed", never a broker error the
+	// broker did not send (kadm's CommitOffsets used to say
+	// UNKNOWN_TOPIC_OR_PARTITION here).
+	third := regexp.MustCompile(`(?m)^svc-c  orders          [0-2]             5           0  (not sent: the run ended|not confirmed: no answer)`)
+	if n := len(third.FindAllString(out, -1)); n != 3 || strings.Contains(out, "UNKNOWN_TOPIC_OR_PARTITION") {
+		t.Errorf("svc-c rows (%d honest):\n%s", n, out)
+	}
+	if !regexp.MustCompile(`3 of 9 partitions were written; not written: svc-b orders:0-2 \(not confirmed\); svc-c orders:0-2 \((not sent|not confirmed)\)`).MatchString(stderr) {
 		t.Errorf("summary: %s", stderr)
 	}
-	if got := committed(l, "svc") + committed(l, "svc-c"); got != "map[0:0 1:0 2:0]map[0:5 1:5 2:5]" {
+	if got := committed(l, "svc"); got != "map[0:0 1:0 2:0]" {
 		t.Errorf("offsets: %s", got)
 	}
 }

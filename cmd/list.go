@@ -39,8 +39,9 @@ func NewCmdList(f *Factory, comp *completions.Completer, runF func(*ListOptions)
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List groups with state, type, assignor and member count",
-		Long: `List every group the cluster knows: state, type (classic, or consumer for
-KIP-848 groups), protocol (the assignor) and member count. --lag adds each
+		Long: `List every group the cluster knows: state, type (classic; consumer for
+KIP-848 groups; share for KIP-932 groups; streams and other types are listed
+with their type, but not described), protocol (the assignor) and member count. --lag adds each
 group's total lag (see 'kgroups describe --help' for the lag rules).`,
 		Example: `  kgroups list
   kgroups list --state empty --lag

@@ -81,6 +81,12 @@ Exactly one target:
   --to-group G      copy another group's committed offsets
 Scope: --topic T or T:0,1 (repeatable), or --all-topics (the topics the group has
 committed); --allow-new-partitions also commits partitions never committed.
+
+Share groups (KIP-932): the offset moved is each partition's share start offset,
+written with AlterShareGroupOffsets under the same rules (no members, plan,
+guard, undo file); --all-topics means the partitions with share state, and
+--allow-new-partitions initialises partitions that have none. --shift-by,
+--to-current and --to-group do not apply to share groups (exit 2).
 --regex is a Go regular expression matched anywhere in the name (unanchored:
 use ^name$ for one group).
 
@@ -320,6 +326,7 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 			fmt.Fprintf(o.f.IO.ErrOut, "note: group %s does not exist: this plan creates its offsets (check the name)\n", g.Name)
 		}
 	}
+	shareResetNotes(o.f.IO.ErrOut, facts.Groups)
 	if !o.Execute {
 		if err := r.out.ResetPlan(plan); err != nil {
 			return err

@@ -75,6 +75,7 @@ Try, in another terminal:
   kgroups list --lag
   kgroups describe orders-fulfillment
   kgroups describe inventory-sync --members
+  kgroups describe jobs-workers                   # a share group: start offsets and share lag
   kgroups describe --all -o json | jq '.groups[] | {group, state, total_lag}'
   kgroups reset-offsets audit-archiver --all-topics --to-earliest     # a plan; add --execute to apply
 
@@ -95,6 +96,8 @@ var tour = []struct {
 	{[]string{"describe", "clickstream-etl", "--members", "-o", "wide"}, ExitOK},
 	{[]string{"describe", "--all", "--state"}, ExitOK},
 	{[]string{"describe", "reporting-batch", "-o", "json"}, ExitOK},
+	{[]string{"describe", "jobs-workers"}, ExitOK},
+	{[]string{"describe", "jobs-workers", "--members"}, ExitOK},
 	{[]string{"reset-offsets", "audit-archiver", "--all-topics", "--to-offset", "100"}, ExitOK},
 	{[]string{"status", "--all", "--window", "3s", "--samples", "4"}, ExitCheck},
 	{[]string{"assign", "--from-group", "inventory-sync", "--compare", "roundrobin"}, ExitOK},

@@ -53,6 +53,13 @@ ERR; a group with unreadable partitions and no worse verdict is UNKNOWN (exit 3)
 and STALL (an owner that does not progress) are told apart by group membership.
 Use a window of several commit intervals (default 30s: Java auto-commits every 5s).
 
+Share groups (KIP-932) commit nothing: their partitions are judged from the
+broker's share start offset and share lag (STOP: lag and no member reads it;
+STALL: members hold it but the start offset stands while the lag does; WARN:
+the start offset moves but the lag never decreased); a partition whose lag the
+broker does not report gets no verdict. A group type kgroups cannot read
+(streams) is UNKNOWN (exit 3), never OK.
+
 Exit 0 when every group is OK, 4 when one is at or above --fail-on (error, warn,
 info, never; the old "err" still means error), 3 when one could not be judged.`,
 		Example: `  kgroups status orders-svc

@@ -41,12 +41,18 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 		return snap, nil
 	}
 
-	var classic, consumer []string
+	var classic, consumer, share []string
 	for _, g := range groups {
-		if g.Type == TypeConsumer {
+		switch {
+		case g.Type == TypeConsumer:
 			consumer = append(consumer, g.Name)
-		} else if g.Type == TypeClassic || g.Type == "" {
+		case g.Type == TypeShare:
+			share = append(share, g.Name)
+			g.Share = &ShareFacts{Offsets: map[TP]ShareOffset{}}
+		case g.Type == TypeClassic || g.Type == "":
 			classic = append(classic, g.Name)
+		default:
+			g.Err = UnreadableText(g.Type)
 		}
 	}
 	byName := map[string]*GroupFacts{}
@@ -61,6 +67,10 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 		if err := describeConsumer(ctx, cl, consumer, byName, snap); err != nil {
 			return nil, err
 		}
+		if err := describeShare(ctx, cl, share, byName); err != nil {
+			return nil, err
+		}
+		fetchShareConfigs(ctx, cl, share, byName)
 	}
 	if sel.Offsets || sel.Topic != "" {
 		names := make([]string, 0, len(groups))
@@ -70,6 +80,9 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 			}
 		}
 		if err := fetchCommitted(ctx, cl, names, byName); err != nil {
+			return nil, err
+		}
+		if err := fetchShareOffsets(ctx, cl, share, byName, snap); err != nil {
 			return nil, err
 		}
 	}

@@ -29,7 +29,7 @@ func BuildList(snap *Snapshot, withMembers, withLag bool) ListDocument {
 		g := &snap.Groups[i]
 		row := ListRow{Group: g.Name, State: g.State, Type: g.Type, ProtocolType: g.ProtocolType,
 			Protocol: gv.Protocol, Coordinator: gv.Coordinator, Error: gv.Error}
-		if withMembers {
+		if withMembers && Readable(g.Type) {
 			n := len(g.Members)
 			row.Members = &n
 		}

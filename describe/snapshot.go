@@ -4,6 +4,7 @@
 package describe
 
 import (
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -21,7 +22,25 @@ const (
 const (
 	TypeClassic  = "classic"
 	TypeConsumer = "consumer" // KIP-848
+	TypeShare    = "share"    // KIP-932
 )
+
+// Readable reports whether this version of kgroups can describe groups of
+// the type (classic, consumer, share). Any other type (streams, KIP-1071,
+// or a future one) is listed with its type but never described, judged or
+// reset.
+func Readable(typ string) bool {
+	switch typ {
+	case TypeClassic, TypeConsumer, TypeShare, "":
+		return true
+	}
+	return false
+}
+
+// UnreadableText says in words that a group's type is not described.
+func UnreadableText(typ string) string {
+	return fmt.Sprintf("group type %q is not described by this version of kgroups (it reads classic, consumer and share groups); nothing about its members or offsets is shown", typ)
+}
 
 // Selection says which groups to read and how much of them.
 type Selection struct {
@@ -68,8 +87,32 @@ type GroupFacts struct {
 	Members         []MemberFacts
 	Committed       map[TP]int64 // committed offsets (only valid ones, >= 0)
 	CommitErrors    map[TP]string
-	Err             string // group-level error (describe or offset fetch)
+	Err             string      // group-level error (describe or offset fetch)
+	Share           *ShareFacts // share groups only (KIP-932)
 }
+
+// ShareFacts is what a share group has instead of committed offsets: the
+// share-partition start offset and lag per partition (DescribeShareGroupOffsets)
+// and the group's share configs (DescribeConfigs, GROUP resource).
+type ShareFacts struct {
+	Offsets map[TP]ShareOffset
+	// LagReported is false when the coordinator answered
+	// DescribeShareGroupOffsets v0 (before KIP-1226): lag is then unknown.
+	LagReported bool
+	Configs     map[string]*string // nil value: the broker reported no value (its default)
+	ConfigsErr  string
+}
+
+// ShareOffset is one share partition as the broker reported it.
+type ShareOffset struct {
+	Start *int64 // share-partition start offset; nil: not initialised yet
+	Lag   *int64 // records not yet delivered or acknowledged; nil: not reported
+	Err   string
+}
+
+// ShareConfigKeys are the group configs describe --state shows for share
+// groups, in this order.
+var ShareConfigKeys = []string{"share.auto.offset.reset", "share.record.lock.duration.ms", "share.delivery.count.limit", "share.isolation.level"}
 
 // MemberFacts is one member.
 type MemberFacts struct {
@@ -128,6 +171,11 @@ func (g *GroupFacts) Topics() []string {
 	}
 	for tp := range g.CommitErrors {
 		set[tp.Topic] = true
+	}
+	if g.Share != nil {
+		for tp := range g.Share.Offsets {
+			set[tp.Topic] = true
+		}
 	}
 	for _, m := range g.Members {
 		for t := range m.Assigned {

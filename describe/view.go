@@ -34,6 +34,9 @@ type GroupView struct {
 	Summary         Summary         `json:"summary" yaml:"summary"`
 	Anomalies       []Anomaly       `json:"anomalies" yaml:"anomalies"`
 	Error           *string         `json:"error" yaml:"error"`
+	// ShareConfigs are a share group's configs (null for other types; a
+	// null value: the broker reported none, its default applies).
+	ShareConfigs map[string]*string `json:"share_configs" yaml:"share_configs"`
 }
 
 // Coordinator is the broker that coordinates a group.
@@ -58,18 +61,24 @@ type MemberView struct {
 
 // PartitionView is one partition of a group.
 type PartitionView struct {
-	Topic           string  `json:"topic" yaml:"topic"`
-	Partition       int32   `json:"partition" yaml:"partition"`
-	CommittedOffset *int64  `json:"committed_offset" yaml:"committed_offset"`
-	LogStartOffset  *int64  `json:"log_start_offset" yaml:"log_start_offset"`
-	LogEndOffset    *int64  `json:"log_end_offset" yaml:"log_end_offset"`
-	Lag             *int64  `json:"lag" yaml:"lag"`
-	Backlog         *int64  `json:"backlog" yaml:"backlog"` // end - start, only when nothing is committed
-	MemberID        *string `json:"member_id" yaml:"member_id"`
-	ClientID        *string `json:"client_id" yaml:"client_id"`
-	Host            *string `json:"host" yaml:"host"`
-	Anomaly         *string `json:"anomaly" yaml:"anomaly"`
-	Error           *string `json:"error" yaml:"error"`
+	Topic           string `json:"topic" yaml:"topic"`
+	Partition       int32  `json:"partition" yaml:"partition"`
+	CommittedOffset *int64 `json:"committed_offset" yaml:"committed_offset"`
+	// StartOffset is a share group's share-partition start offset (null for
+	// other types, or when the broker has no share state for it yet).
+	StartOffset    *int64  `json:"start_offset" yaml:"start_offset"`
+	LogStartOffset *int64  `json:"log_start_offset" yaml:"log_start_offset"`
+	LogEndOffset   *int64  `json:"log_end_offset" yaml:"log_end_offset"`
+	Lag            *int64  `json:"lag" yaml:"lag"`
+	Backlog        *int64  `json:"backlog" yaml:"backlog"` // end - start, only when nothing is committed
+	MemberID       *string `json:"member_id" yaml:"member_id"`
+	ClientID       *string `json:"client_id" yaml:"client_id"`
+	Host           *string `json:"host" yaml:"host"`
+	// MemberIDs lists every member assigned the partition in a share group,
+	// where several members may share one (null for other types).
+	MemberIDs []string `json:"member_ids" yaml:"member_ids"`
+	Anomaly   *string  `json:"anomaly" yaml:"anomaly"`
+	Error     *string  `json:"error" yaml:"error"`
 	// Time lag, only with --time-lag: seconds behind, and how it was found.
 	TimeLagSeconds *float64 `json:"time_lag_seconds" yaml:"time_lag_seconds"`
 	TimeLagMethod  *string  `json:"time_lag_method" yaml:"time_lag_method"`
@@ -83,6 +92,9 @@ type Summary struct {
 	UncommittedPartitions int           `json:"uncommitted_partitions" yaml:"uncommitted_partitions"`
 	UncommittedBacklog    int64         `json:"uncommitted_backlog" yaml:"uncommitted_backlog"`
 	IdleMembers           int           `json:"idle_members" yaml:"idle_members"`
+	// SharedPartitions counts share-group partitions assigned to more than
+	// one member (they share its records); 0 for other types.
+	SharedPartitions int `json:"shared_partitions" yaml:"shared_partitions"`
 }
 
 // TopicLag is the lag of a group on one topic. Lag is null when none of
@@ -140,6 +152,9 @@ const (
 	AnomalyAboveEnd   = "above_log_end"
 	AnomalyNoTopic    = "topic_missing"
 	AnomalyNotFound   = "group_not_found"
+	// AnomalyShareConfigs: a share group's configs (DescribeConfigs, GROUP
+	// resource) could not be read.
+	AnomalyShareConfigs = "share_configs_unreadable"
 )
 
 // Anomaly is something an operator should look at, with the numbers.
@@ -201,6 +216,10 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 		v.Coordinator = c
 	}
 	v.Epoch, v.AssignmentEpoch = g.Epoch, g.AssignmentEpoch
+	if g.Share != nil {
+		buildShare(snap, g, opts, &v)
+		return v
+	}
 
 	owner := map[TP]*MemberFacts{}
 	for i := range g.Members {

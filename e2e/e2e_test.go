@@ -55,10 +55,13 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"topic":      cmdTopic,
-			"commit":     cmdCommit,
-			"member":     cmdMember,
-			"wait-group": cmdWaitGroup,
+			"topic":        cmdTopic,
+			"commit":       cmdCommit,
+			"member":       cmdMember,
+			"wait-group":   cmdWaitGroup,
+			"share-member": cmdShareMember,
+			"wait-share":   cmdWaitShare,
+			"share-init":   cmdShareInit,
 		},
 	})
 }
@@ -148,4 +151,67 @@ func cmdWaitGroup(ts *testscript.TestScript, neg bool, args []string) {
 	ctx, cancel := ctx30()
 	defer cancel()
 	ts.Check(cluster.WaitGroupAssigned(ctx, cl, args[0], n, p))
+}
+
+// share-member GROUP TOPIC CLIENT-ID ACCEPT: a real kgo share consumer
+// (KIP-932) that acknowledges ACCEPT records, then holds on (the rest stay
+// in the share lag) until the script ends. The group reads from the log
+// start (share.auto.offset.reset=earliest, set first).
+func cmdShareMember(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: share-member GROUP TOPIC CLIENT-ID ACCEPT")
+	}
+	accept, err := strconv.Atoi(args[3])
+	ts.Check(err)
+	brokers := strings.Split(ts.Getenv("KGROUPS_BROKERS"), ",")
+	cl, err := cluster.Client(brokers)
+	ts.Check(err)
+	defer cl.Close()
+	ctx, cancel := ctx30()
+	defer cancel()
+	ts.Check(cluster.SetGroupConfigs(ctx, cl, args[0], map[string]string{"share.auto.offset.reset": "earliest"}))
+	m, err := cluster.StartShareMember(brokers, cluster.ShareMemberSpec{Group: args[0], Topics: strings.Split(args[1], ","), ClientID: args[2], Accept: accept})
+	ts.Check(err)
+	ts.Defer(m.Close)
+}
+
+// wait-share GROUP MEMBERS PARTITIONS: members joined, partitions assigned
+// and with share state.
+func cmdWaitShare(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: wait-share GROUP MEMBERS PARTITIONS")
+	}
+	n, _ := strconv.Atoi(args[1])
+	p, _ := strconv.Atoi(args[2])
+	cl, err := cluster.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
+	ts.Check(err)
+	defer cl.Close()
+	ctx, cancel := ctx30()
+	defer cancel()
+	ts.Check(cluster.WaitShareGroup(ctx, cl, args[0], n, p))
+}
+
+// share-init GROUP TOPIC P=OFFSET...: set a share group's start offsets
+// (AlterShareGroupOffsets), creating the share group if it does not exist.
+func cmdShareInit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: share-init GROUP TOPIC P=OFFSET...")
+	}
+	var offs kadm.Offsets
+	for _, kv := range args[2:] {
+		p, o, ok := strings.Cut(kv, "=")
+		pi, err1 := strconv.Atoi(p)
+		oi, err2 := strconv.ParseInt(o, 10, 64)
+		if !ok || err1 != nil || err2 != nil {
+			ts.Fatalf("bad P=OFFSET %q", kv)
+		}
+		offs.AddOffset(args[1], int32(pi), oi, -1)
+	}
+	adm, done := labClient(ts)
+	defer done()
+	ctx, cancel := ctx30()
+	defer cancel()
+	resp, err := adm.AlterShareGroupOffsets(ctx, args[0], offs)
+	ts.Check(err)
+	ts.Check(resp.Error())
 }

@@ -43,6 +43,7 @@ type Report struct {
 	SchemaVersion int       `json:"schema_version" yaml:"schema_version"`
 	Client        string    `json:"client" yaml:"client"`
 	Group         *string   `json:"group" yaml:"group"`
+	GroupType     *string   `json:"group_type" yaml:"group_type"` // with --group: classic, consumer, share, ...
 	Findings      []Finding `json:"findings" yaml:"findings"`
 }
 
@@ -69,10 +70,14 @@ func Explain(in Input) (Report, error) {
 			c.set["partition.assignment.strategy"] = Setting{Key: "partition.assignment.strategy", Value: *g.Protocol, Source: "the live group's protocol"}
 		}
 	}
-	for _, rule := range []func(*config, Input) ([]Finding, error){
+	rules := []func(*config, Input) ([]Finding, error){
 		unknownKeys(unknown), pollBudget, heartbeatSession, sessionRange, rebalanceProtocol, staticMembership,
 		idleConsumers, throughput, autoCommit, offsetReset, fetchTiming, kip848Keys,
-	} {
+	}
+	if liveOnly(in) { // a share group: no consumer-config rule applies
+		rules = nil
+	}
+	for _, rule := range rules {
 		fs, err := rule(c, in)
 		if err != nil {
 			return rep, err
@@ -82,7 +87,12 @@ func Explain(in Input) (Report, error) {
 	if in.Live != nil {
 		name := in.Live.Second.Group
 		rep.Group = &name
-		rep.Findings = append(rep.Findings, liveRules(c, in)...)
+		rep.GroupType = in.Live.Second.Type
+		if liveOnly(in) {
+			rep.Findings = append(rep.Findings, shareRules(in)...)
+		} else {
+			rep.Findings = append(rep.Findings, liveRules(c, in)...)
+		}
 	}
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		a, b := rep.Findings[i], rep.Findings[j]

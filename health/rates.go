@@ -143,6 +143,11 @@ func Watch(prev *describe.Document, cur describe.Document, now time.Time, dt tim
 }
 
 func partCounts(p describe.PartitionView) *counts {
+	if p.CommittedOffset == nil && p.StartOffset != nil && p.LogEndOffset != nil && p.Lag != nil {
+		// A share partition: end − share lag counts the records finished
+		// (acknowledged or archived), so its rate is the consume rate.
+		return &counts{committed: *p.LogEndOffset - *p.Lag, end: *p.LogEndOffset, lag: *p.Lag}
+	}
 	if p.CommittedOffset == nil || p.LogEndOffset == nil || p.Lag == nil {
 		return nil
 	}

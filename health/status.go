@@ -58,6 +58,7 @@ type PartitionStatus struct {
 type Evidence struct {
 	Time            string `json:"time" yaml:"time"`
 	CommittedOffset *int64 `json:"committed_offset" yaml:"committed_offset"`
+	StartOffset     *int64 `json:"start_offset" yaml:"start_offset"` // share groups: share start offset
 	LogEndOffset    *int64 `json:"log_end_offset" yaml:"log_end_offset"`
 	Lag             *int64 `json:"lag" yaml:"lag"`
 }
@@ -101,6 +102,13 @@ func evaluateGroup(name string, samples []Sample, allowedLag int64) GroupStatus 
 		}
 		gs.level, gs.Status, gs.Reason = NotFound, NotFound.String(), "group not found"
 		return gs
+	}
+	if last.Type != nil && !describe.Readable(*last.Type) {
+		gs.level, gs.Status, gs.Reason = Unknown, Unknown.String(), "not judged: "+describe.UnreadableText(*last.Type)
+		return gs
+	}
+	if last.Type != nil && *last.Type == describe.TypeShare {
+		return evaluateShareGroup(gs, name, samples, allowedLag)
 	}
 	series := map[describe.TP][]obs{}
 	for _, s := range samples {

@@ -42,7 +42,7 @@ func (p *Printer) eachGroup(doc describe.Document, fn func(describe.GroupView) e
 			fmt.Fprintln(p.w)
 		}
 		p.groupTitle(g)
-		if g.Error != nil && g.State == nil {
+		if (g.Error != nil && g.State == nil) || unreadable(g) {
 			continue
 		}
 		if err := fn(g); err != nil {
@@ -62,13 +62,15 @@ func (p *Printer) groupTitle(g describe.GroupView) {
 			kind += "/" + *g.Protocol
 		}
 		parts = append(parts, kind)
-		parts = append(parts, plural(len(g.Members), "member"))
-		if g.TotalLag != nil {
-			parts = append(parts, "lag "+p.st.lag(Thousands(*g.TotalLag), g.TotalLag, false))
-		} else if g.Summary.UncommittedPartitions > 0 {
-			parts = append(parts, "lag - (never committed: backlog "+Thousands(g.Summary.UncommittedBacklog)+")")
-		} else {
-			parts = append(parts, "lag -")
+		if !unreadable(g) {
+			parts = append(parts, plural(len(g.Members), "member"))
+			if g.TotalLag != nil {
+				parts = append(parts, "lag "+p.st.lag(Thousands(*g.TotalLag), g.TotalLag, false))
+			} else if g.Summary.UncommittedPartitions > 0 {
+				parts = append(parts, "lag - (never committed: backlog "+Thousands(g.Summary.UncommittedBacklog)+")")
+			} else {
+				parts = append(parts, "lag -")
+			}
 		}
 	}
 	if g.Error != nil {
@@ -85,6 +87,9 @@ func plural(n int, word string) string {
 }
 
 func (p *Printer) describeOffsets(g describe.GroupView) error {
+	if isShare(g) {
+		return p.describeShareOffsets(g)
+	}
 	wide := p.opts.Format == Wide
 	timeLag := false
 	for _, r := range g.Partitions {
@@ -204,6 +209,9 @@ func rollupLag(lag, backlog *int64) string {
 }
 
 func (p *Printer) describeMembers(g describe.GroupView) error {
+	if isShare(g) {
+		return p.describeShareMembers(g)
+	}
 	if len(g.Members) == 0 {
 		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "(no active members)"))
 		return nil
@@ -282,6 +290,7 @@ func (p *Printer) describeState(doc describe.Document) error {
 	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 		return err
 	}
+	p.shareStateLines(doc)
 	for _, e := range errs {
 		p.writeWrapped(p.st.paint(p.st.bad, "! "), e, noPaint)
 	}
@@ -312,7 +321,10 @@ func (p *Printer) stateRows(doc describe.Document, withHost bool) (headers []str
 		}
 		state, typ, members := "-", "-", "-"
 		if g.State != nil {
-			state, typ, members = p.st.state(*g.State), *g.Type, fmt.Sprint(len(g.Members))
+			state, typ = p.st.state(*g.State), *g.Type
+			if !unreadable(g) {
+				members = fmt.Sprint(len(g.Members))
+			}
 		}
 		row := []string{g.Group, coord, str(g.Protocol), state, typ, members}
 		if epochs || wide {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/explain"
 )
 
@@ -13,7 +14,12 @@ func (p *Printer) Explain(rep explain.Report) error {
 		return p.Data(rep)
 	}
 	if rep.Group != nil {
-		fmt.Fprintf(p.w, "%s (%s client)\n\n", p.st.paint(p.st.bold, "GROUP "+*rep.Group), rep.Client)
+		if rep.GroupType != nil && (*rep.GroupType == describe.TypeShare || !describe.Readable(*rep.GroupType)) {
+			// no client settings are judged for these
+			fmt.Fprintf(p.w, "%s (%s group)\n\n", p.st.paint(p.st.bold, "GROUP "+*rep.Group), *rep.GroupType)
+		} else {
+			fmt.Fprintf(p.w, "%s (%s client)\n\n", p.st.paint(p.st.bold, "GROUP "+*rep.Group), rep.Client)
+		}
 	}
 	if len(rep.Findings) == 0 {
 		fmt.Fprintln(p.w, p.st.paint(p.st.good, "No problems found."))

@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/internal/errs"
@@ -154,6 +155,7 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 	if err != nil {
 		return res, err
 	}
+	ShareAsCommitted(snap.Groups)
 	now := map[string]describe.GroupFacts{}
 	var active []string
 	for _, g := range snap.Groups {
@@ -206,7 +208,7 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 		}
 	}
 
-	adm := kadm.NewClient(cl)
+	var ids topicIDs // looked up once, on the first classic commit
 	for _, group := range groups {
 		var os kadm.Offsets
 		var rows []ResultRow
@@ -234,13 +236,33 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 			res.Rows = append(res.Rows, rows...)
 			continue
 		}
-		resp, err := adm.CommitOffsets(ctx, group, os)
+		var lookup func(string, int32) (error, bool)
+		if IsShare(now[group]) {
+			lookup, err = writeShare(ctx, cl, group, os)
+		} else {
+			var unsent map[string]error
+			if ids == nil {
+				ids = lookupTopicIDs(ctx, cl, plan)
+			}
+			lookup, unsent, err = commitGroup(ctx, cl, group, os, ids)
+			for i := range rows {
+				if why, skipped := unsent[rows[i].Topic]; skipped {
+					// Never sent: nothing of it was written, whatever the reason.
+					msg := why.Error() + "; the commit was not sent, nothing was written for it"
+					rows[i].Status, rows[i].Error = StatusNotSent, &msg
+					res.Failed++
+				}
+			}
+		}
 		for i := range rows {
+			if rows[i].Status == StatusNotSent {
+				continue
+			}
 			var perr error
 			if err != nil {
 				perr = err
-			} else if or, ok := resp.Lookup(rows[i].Topic, rows[i].Partition); ok {
-				perr = or.Err
+			} else if e, ok := lookup(rows[i].Topic, rows[i].Partition); ok {
+				perr = e
 			} else {
 				perr = errors.New("the broker's answer does not mention this partition")
 			}
@@ -249,7 +271,7 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 			}
 			msg := commitErrText(perr)
 			var brokerSaid *kerr.Error
-			rows[i].Status, rows[i].Error, rows[i].Refused, rows[i].Denied = StatusFailed, &msg, ActiveRefusal(perr), Denied(perr)
+			rows[i].Status, rows[i].Error, rows[i].Refused, rows[i].Denied = StatusFailed, &msg, ActiveRefusal(perr) || shareRefusal(perr), Denied(perr)
 			if !errors.As(perr, &brokerSaid) {
 				// No error code from the broker: the commit may have landed.
 				rows[i].Status = StatusNotConfirmed
@@ -259,6 +281,107 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 		res.Rows = append(res.Rows, rows...)
 	}
 	return res, nil
+}
+
+// topicIDs are the ids of a plan's topics, or why one is not known.
+type topicIDs map[string]struct {
+	id  [16]byte
+	err error
+}
+
+func (ids topicIDs) of(topic string) ([16]byte, error) {
+	e, ok := ids[topic]
+	if !ok {
+		return [16]byte{}, fmt.Errorf("topic %s is unknown to the cluster: %w", topic, kerr.UnknownTopicOrPartition)
+	}
+	return e.id, e.err
+}
+
+// lookupTopicIDs asks one Metadata request for the ids of every topic of
+// the plan.
+func lookupTopicIDs(ctx context.Context, cl *kgo.Client, plan Plan) topicIDs {
+	seen := map[string]bool{}
+	var topics []string
+	for _, r := range plan.Rows {
+		if !seen[r.Topic] {
+			seen[r.Topic] = true
+			topics = append(topics, r.Topic)
+		}
+	}
+	ids := topicIDs{}
+	meta, err := kadm.NewClient(cl).Metadata(ctx, topics...)
+	for _, t := range topics {
+		e := ids[t]
+		switch td, ok := meta.Topics[t]; {
+		case err != nil:
+			e.err = fmt.Errorf("the topic ids could not be looked up: %w", err)
+		case !ok:
+			e.err = fmt.Errorf("topic %s is unknown to the cluster: %w", t, kerr.UnknownTopicOrPartition)
+		case td.Err != nil:
+			e.err = fmt.Errorf("topic %s: %w", t, td.Err)
+		default:
+			e.id = td.ID
+		}
+		ids[t] = e
+	}
+	return ids
+}
+
+// commitGroup sends one admin OffsetCommit (generation -1, no member id)
+// for a group, naming each topic by name and by id (OffsetCommit v10+
+// takes ids). It resolves the ids itself rather than through kadm, whose
+// CommitOffsets answers "UNKNOWN_TOPIC_OR_PARTITION" for a topic whose id
+// it could not look up — words the broker never said, for a commit never
+// sent. unsent names the topics left out of the request and why; err is
+// the request's own failure (no answer: the commit may have landed).
+func commitGroup(ctx context.Context, cl *kgo.Client, group string, os kadm.Offsets, ids topicIDs) (lookup func(string, int32) (error, bool), unsent map[string]error, err error) {
+	unsent = map[string]error{}
+	req := kmsg.NewPtrOffsetCommitRequest()
+	req.Group, req.Generation = group, -1
+	for t, ps := range os {
+		id, err := ids.of(t)
+		if err != nil {
+			unsent[t] = err
+			continue
+		}
+		rt := kmsg.NewOffsetCommitRequestTopic()
+		rt.Topic, rt.TopicID = t, id
+		for p, o := range ps {
+			rp := kmsg.NewOffsetCommitRequestTopicPartition()
+			rp.Partition, rp.Offset, rp.LeaderEpoch = p, o.At, o.LeaderEpoch
+			rt.Partitions = append(rt.Partitions, rp)
+		}
+		req.Topics = append(req.Topics, rt)
+	}
+	answered := map[string]map[int32]error{}
+	lookup = func(t string, p int32) (error, bool) {
+		e, ok := answered[t][p]
+		return e, ok
+	}
+	if len(req.Topics) == 0 {
+		return lookup, unsent, nil
+	}
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return lookup, unsent, err
+	}
+	idName := map[[16]byte]string{}
+	for _, rt := range req.Topics {
+		idName[rt.TopicID] = rt.Topic
+	}
+	for _, rt := range resp.Topics {
+		name := rt.Topic
+		if name == "" {
+			name = idName[rt.TopicID]
+		}
+		if answered[name] == nil {
+			answered[name] = map[int32]error{}
+		}
+		for _, rp := range rt.Partitions {
+			answered[name][rp.Partition] = kerr.ErrorForCode(rp.ErrorCode)
+		}
+	}
+	return lookup, unsent, nil
 }
 
 // MergeUndo carries an earlier undo file into a new one, for a re-run of

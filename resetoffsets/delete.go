@@ -28,6 +28,8 @@ type DeleteDoc struct {
 	Executed      bool        `json:"executed" yaml:"executed"`
 	Rows          []DeleteRow `json:"rows" yaml:"rows"`
 	Failed        int         `json:"failed" yaml:"failed"`
+
+	share bool // delete-offsets of a share group: DeleteShareGroupOffsets
 }
 
 // DeleteRow is one group (delete) or one partition (delete-offsets).
@@ -143,6 +145,7 @@ func PlanDeleteOffsets(snap *describe.Snapshot, s Scope) (DeleteDoc, error) {
 	if len(snap.Groups) != 1 {
 		return doc, inputErrorf("delete-offsets takes exactly one group")
 	}
+	ShareAsCommitted(snap.Groups)
 	g := snap.Groups[0]
 	if !g.Found {
 		return doc, inputErrorf("group %q not found", g.Name)
@@ -150,6 +153,10 @@ func PlanDeleteOffsets(snap *describe.Snapshot, s Scope) (DeleteDoc, error) {
 	if len(s.Topics) == 0 {
 		return doc, inputErrorf("choose the offsets: --topic TOPIC[:P,...] (repeatable)")
 	}
+	if err := checkShareDeleteScope(g, s); err != nil {
+		return doc, err
+	}
+	doc.share = IsShare(g)
 	f := Facts{Groups: []describe.GroupFacts{g}, Topics: snap.Topics}
 	for _, topic := range s.TopicOrder {
 		var tps []describe.TP
@@ -178,6 +185,9 @@ func PlanDeleteOffsets(snap *describe.Snapshot, s Scope) (DeleteDoc, error) {
 			row := DeleteRow{Group: g.Name, Topic: &t, Partition: &p, State: g.State, Members: len(g.Members), CurrentOffset: &off, Status: "will delete"}
 			if !Inactive(g) {
 				msg := "the group has members: the broker refuses topics they subscribe to (GROUP_SUBSCRIBED_TO_TOPIC)"
+				if doc.share {
+					msg = "the share group has members: the broker refuses (NON_EMPTY_GROUP)"
+				}
 				row.Status, row.Error = "may be refused", &msg
 			}
 			doc.Rows = append(doc.Rows, row)
@@ -197,7 +207,13 @@ func ApplyDeleteOffsets(ctx context.Context, cl *kgo.Client, plan DeleteDoc) (De
 	for _, r := range plan.Rows {
 		set.Add(*r.Topic, *r.Partition)
 	}
-	resp, err := deleteOffsets(ctx, cl, plan.Rows[0].Group, set)
+	var resp kadm.DeleteOffsetsResponses
+	var err error
+	if plan.share {
+		resp, err = deleteShareOffsets(ctx, cl, plan.Rows[0].Group, set)
+	} else {
+		resp, err = deleteOffsets(ctx, cl, plan.Rows[0].Group, set)
+	}
 	for _, r := range plan.Rows {
 		r.Status, r.Error = "deleted", nil
 		var perr error

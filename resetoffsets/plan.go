@@ -36,6 +36,9 @@ func BuildPlan(f Facts, t Target, s Scope, now time.Time) (Plan, error) {
 	if err := checkFileGroups(f, t); err != nil {
 		return p, err
 	}
+	if err := checkShareTarget(f, t); err != nil {
+		return p, err
+	}
 	for i := range f.Groups {
 		g := &f.Groups[i]
 		tps, fileOffsets, err := SelectPartitions(f, g, t, s)

@@ -33,6 +33,7 @@ func Load(ctx context.Context, cl *kgo.Client, sel describe.Selection, t Target,
 	if err != nil {
 		return Facts{}, err
 	}
+	ShareAsCommitted(snap.Groups)
 	f := Facts{Topics: snap.Topics}
 	for i := range snap.Groups {
 		g := snap.Groups[i]

@@ -104,7 +104,7 @@ func emitState(st *State, out sink) {
 			}
 		}
 		gauge(out, mGMaxLag, maxLag, g.Group)
-		if g.State != nil {
+		if g.State != nil && (g.Type == nil || describe.Readable(*g.Type)) {
 			out(mGMembers, false, float64(len(g.Members)), g.Group)
 			stateSet(out, mGState, groupSt, *g.State, g.Group)
 		}

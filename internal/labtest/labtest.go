@@ -4,6 +4,7 @@ package labtest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -93,6 +94,55 @@ func (l *Lab) Member(spec cluster.MemberSpec) *cluster.Member {
 	}
 	l.T.Cleanup(m.Close)
 	return m
+}
+
+// ShareMember starts a real kgo share consumer (KIP-932) that leaves when
+// the test ends. The group reads from the log start
+// (share.auto.offset.reset=earliest), set first.
+func (l *Lab) ShareMember(spec cluster.ShareMemberSpec) *cluster.Member {
+	l.T.Helper()
+	if err := cluster.SetGroupConfigs(l.Ctx, l.Cl, spec.Group, map[string]string{"share.auto.offset.reset": "earliest"}); err != nil {
+		l.T.Fatal(err)
+	}
+	m, err := cluster.StartShareMember(l.Brokers, spec)
+	if err != nil {
+		l.T.Fatal(err)
+	}
+	l.T.Cleanup(m.Close)
+	return m
+}
+
+// WaitShare waits until the share group has the members and the broker
+// reports the share lag wanted (summed over partitions).
+func (l *Lab) WaitShare(group string, members int, lag int64) {
+	l.T.Helper()
+	var last string
+	for {
+		d, err := l.Adm.DescribeShareGroups(l.Ctx, group)
+		o, oerr := l.Adm.DescribeShareGroupOffsets(l.Ctx, group)
+		if err == nil && oerr == nil {
+			var sum int64
+			n := 0
+			o[group].Offsets.Each(func(so kadm.ShareOffset) {
+				if so.Lag >= 0 {
+					sum += so.Lag
+					n++
+				}
+			})
+			got := len(d[group].Members)
+			if got == members && n > 0 && sum == lag {
+				return
+			}
+			last = fmt.Sprintf("members=%d lag=%d over %d partitions", got, sum, n)
+		} else {
+			last = fmt.Sprintf("describe: %v / %v", err, oerr)
+		}
+		select {
+		case <-l.Ctx.Done():
+			l.T.Fatalf("share group %s never had %d members and lag %d: %s", group, members, lag, last)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // WaitAssigned waits until the group has the members and partitions.
