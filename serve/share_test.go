@@ -36,7 +36,7 @@ func TestShareGroupMetrics(t *testing.T) {
 		`kgroups_group_info{group=queue,protocol=simple,type=share}`:             "1",
 		`kgroups_partition_status{group=queue,partition=0,status=STALL,topic=q}`: "1",
 		`kgroups_group_status{group=queue,status=ERR}`:                           "1",
-		`kgroups_group_status{group=wordcount,status=UNKNOWN}`:                       "1",
+		`kgroups_group_status{group=wordcount,status=UNKNOWN}`:                   "1",
 		`kgroups_group_info{group=wordcount,protocol=,type=streams}`:             "1",
 	}
 	for k, v := range want {
