@@ -123,6 +123,8 @@ var catalogue = []badInput{
 	{"reset-offsets svc --topic orders:2 --allow-new-partitions --shift-by 1 --to-group other", "give one target, not --shift-by and --to-group", ""},
 	{"reset-offsets other --topic orders --allow-new-partitions --shift-by 1", "--shift-by needs a committed offset to shift, and other has none on orders/1", ""},
 	{"reset-offsets brand-new --all-topics --to-earliest", "nothing to reset", ""},
+	{"reset-offsets svc --share --all-topics --to-earliest", "--share: group svc exists and is a classic group, not a share group", ""},
+	{"reset-offsets --regex sv --share --all-topics --to-earliest", "--share goes with named groups", ""},
 	// time and arithmetic that cannot wrap into Kafka's sentinels
 	{"reset-offsets svc --all-topics --to-datetime 1969-12-31T23:59:59.999Z", "--to-datetime 1969-12-31T23:59:59.999Z: 1969-12-31T23:59:59.999Z is before 1970-01-01T00:00:00Z", ""},
 	{"reset-offsets svc --all-topics --to-datetime 0000-01-01T00:00:00", "is before 1970-01-01T00:00:00Z", ""},

@@ -32,6 +32,7 @@ type ResetOptions struct {
 
 	Execute  bool
 	Force    bool
+	Share    bool // the named groups are share groups; one that does not exist is created as one
 	Export   string
 	UndoFile string
 	UndoOf   *resetoffsets.PlanFile // --undo-of: an earlier undo file to carry over
@@ -86,7 +87,10 @@ Share groups (KIP-932): the offset moved is each partition's share start offset,
 written with AlterShareGroupOffsets under the same rules (no members, plan,
 guard, undo file); --all-topics means the partitions with share state, and
 --allow-new-partitions initialises partitions that have none. --shift-by,
---to-current and --to-group do not apply to share groups (exit 2).
+--to-current and --to-group do not apply to share groups (exit 2). --share names
+share groups: one that does not exist yet is created as a share group with the
+planned start offsets (as kafka-share-groups.sh does); an existing classic or
+consumer group is refused.
 --regex is a Go regular expression matched anywhere in the name (unanchored:
 use ^name$ for one group).
 
@@ -137,6 +141,7 @@ the new undo file carries the first run's offsets.`,
 	fl.BoolVar(&opts.Execute, "execute", false, "apply the plan (default: print it and change nothing)")
 	fl.BoolVar(&raw.dryRun, "dry-run", false, "print the plan only (the default)")
 	fl.BoolVar(&opts.Force, "force", false, "with --execute: apply even if offsets moved since the plan was read")
+	fl.BoolVar(&opts.Share, "share", false, "the named groups are share groups: one that does not exist yet is created as a share group with these start offsets")
 	fl.StringVar(&opts.Export, "export", "", "write the plan to `FILE` (.csv: Kafka's format; .json or .yaml: kgroups plan)")
 	fl.StringVar(&opts.UndoFile, "undo-file", "", "with --execute: write the undo plan to this new `FILE` (never overwritten)")
 	fl.StringVar(&raw.undoOf, "undo-of", "", "with --execute: carry this earlier undo `FILE` into the new one (re-run of a partial reset)")
@@ -165,6 +170,9 @@ func (o *ResetOptions) validate(fl *pflag.FlagSet, raw resetFlags) error {
 	}
 	if raw.dryRun && o.Execute {
 		return flagErrorf("--dry-run and --execute exclude each other")
+	}
+	if o.Share && len(o.Groups) == 0 {
+		return flagErrorf("--share goes with named groups (it says what a group that does not exist yet becomes)")
 	}
 	if err := o.validateGroups(); err != nil {
 		return err
@@ -321,9 +329,16 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 		}
 		fmt.Fprintf(o.f.IO.ErrOut, "plan written to %s\n", o.Export)
 	}
+	if err := o.declareShare(facts.Groups); err != nil {
+		return err
+	}
 	for _, g := range facts.Groups {
 		if !g.Found {
-			fmt.Fprintf(o.f.IO.ErrOut, "note: group %s does not exist: this plan creates its offsets (check the name)\n", g.Name)
+			what := "its offsets"
+			if o.Share {
+				what = "it as a share group with these start offsets"
+			}
+			fmt.Fprintf(o.f.IO.ErrOut, "note: group %s does not exist: this plan creates %s (check the name)\n", g.Name, what)
 		}
 	}
 	shareResetNotes(o.f.IO.ErrOut, facts.Groups)
@@ -340,6 +355,24 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 		return nil
 	}
 	return o.apply(r, plan)
+}
+
+// declareShare applies --share: a group that does not exist is taken as a
+// share group; one that exists must be one.
+func (o *ResetOptions) declareShare(groups []describe.GroupFacts) error {
+	if !o.Share {
+		return nil
+	}
+	for i := range groups {
+		g := &groups[i]
+		switch {
+		case !g.Found:
+			g.Type = describe.TypeShare
+		case g.Type != describe.TypeShare:
+			return flagErrorf("--share: group %s exists and is a %s group, not a share group", g.Name, g.Type)
+		}
+	}
+	return nil
 }
 
 // apply runs the guarded write of a plan: undo file first, then commits.
@@ -361,6 +394,7 @@ func (o *ResetOptions) apply(r *clusterRun, plan resetoffsets.Plan) error {
 	res, err := resetoffsets.Apply(r.ctx, r.clients.Kgo, plan, resetoffsets.ApplyOptions{
 		Expected: expected,
 		Before:   before,
+		Share:    o.Share,
 		BeforeCommit: func(undo resetoffsets.Plan) error {
 			if o.UndoOf != nil {
 				undo = resetoffsets.MergeUndo(undo, o.UndoOf)

@@ -240,3 +240,40 @@ func TestShareResetDeleteThroughCLI(t *testing.T) {
 		t.Fatalf("sd still exists: %+v", g["sd"])
 	}
 }
+
+// reset-offsets --share creates a share group that does not exist yet
+// with the planned start offsets (AlterShareGroupOffsets creates it, as
+// kafka-share-groups.sh does), said in the plan; an existing classic group
+// is refused.
+func TestShareResetCreatesANewShareGroup(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("jobs", 2, 20)
+	l.Commit("classic-g", map[string]map[int32]int64{"jobs": {0: 1}})
+	env := l.Env()
+	code, out, stderr := run(t, env, "reset-offsets", "new-sg", "--share", "--topic", "jobs", "--allow-new-partitions", "--to-offset", "7")
+	if code != 0 || !strings.Contains(out, "new group: no offsets before") || !strings.Contains(stderr, "creates it as a share group") {
+		t.Fatalf("plan: exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, out, stderr = run(t, env, "reset-offsets", "new-sg", "--share", "--topic", "jobs", "--allow-new-partitions", "--to-offset", "7", "--execute")
+	if code != 0 {
+		t.Fatalf("execute: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if got := shareStartsCLI(t, l, "new-sg"); got != "map[0:7 1:7]" {
+		t.Fatalf("start offsets of the new share group: %s", got)
+	}
+	if g, err := l.Adm.DescribeShareGroups(l.Ctx, "new-sg"); err != nil || g["new-sg"].Err != nil {
+		t.Fatalf("new-sg is not a share group: %v %+v", err, g)
+	}
+	if got := l.Committed("new-sg"); len(got) != 0 {
+		t.Fatalf("classic offsets were committed for new-sg: %v", got)
+	}
+	code, _, stderr = run(t, env, "reset-offsets", "classic-g", "--share", "--topic", "jobs", "--to-earliest")
+	if code != ExitUsage || !strings.Contains(stderr, "--share: group classic-g exists and is a classic group") {
+		t.Fatalf("classic group with --share: exit %d %s", code, stderr)
+	}
+	code, _, stderr = run(t, env, "reset-offsets", "--all-groups", "--share", "--all-topics", "--to-earliest")
+	if code != ExitUsage || !strings.Contains(stderr, "--share goes with named groups") {
+		t.Fatalf("--share --all-groups: exit %d %s", code, stderr)
+	}
+}

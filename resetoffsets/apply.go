@@ -47,6 +47,9 @@ type ApplyOptions struct {
 	// BeforeCommit runs after every check, just before the first write,
 	// with the undo plan. An error aborts with nothing written.
 	BeforeCommit func(undo Plan) error
+	// Share: a group of the plan that does not exist is a share group to
+	// create (AlterShareGroupOffsets creates it), not a classic one.
+	Share bool
 }
 
 // RowKey names one partition of one group.
@@ -159,6 +162,9 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 	now := map[string]describe.GroupFacts{}
 	var active []string
 	for _, g := range snap.Groups {
+		if opts.Share && !g.Found {
+			g.Type = describe.TypeShare
+		}
 		now[g.Name] = g
 		if g.Err != "" {
 			return res, &PlanError{Msg: fmt.Sprintf("group %s: %s", g.Name, g.Err)}
