@@ -189,6 +189,12 @@ func planThenApply(f *Factory, r *clusterRun, snap *describe.Snapshot, plan rese
 			return err
 		}
 		groups := strings.Join(undo.Groups(), " ")
+		for _, g := range snap.Groups {
+			if g.Type == describe.TypeShare {
+				groups += " --share" // recreates a deleted share group as one
+				break
+			}
+		}
 		fmt.Fprintf(f.IO.ErrOut, "undo file: %s (to restore the %d offset(s): kgroups reset-offsets %s --from-file %s --execute)\n",
 			path, len(undo.Rows), groups, path)
 	}

@@ -26,9 +26,9 @@ func shareDeleteNotes(w io.Writer, groups []describe.GroupFacts, offsets bool) {
 		}
 		if offsets {
 			fmt.Fprintf(w, "note: %s is a share group: its share state (start offsets) is deleted per topic with DeleteShareGroupOffsets; "+
-				"the undo file restores it only while the share group exists (a share group left with no members and no state is removed)\n", g.Name)
+				"the undo file restores it with reset-offsets --share (which recreates the group if it was removed)\n", g.Name)
 		} else {
-			fmt.Fprintf(w, "note: %s is a share group: deleting it drops its share state; its start offsets are not kept in an undo file\n", g.Name)
+			fmt.Fprintf(w, "note: %s is a share group: deleting it drops its share state; the undo file keeps its start offsets (reset-offsets --share recreates it)\n", g.Name)
 		}
 	}
 }

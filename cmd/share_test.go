@@ -277,3 +277,33 @@ func TestShareResetCreatesANewShareGroup(t *testing.T) {
 		t.Fatalf("--share --all-groups: exit %d %s", code, stderr)
 	}
 }
+
+// delete and delete-offsets of a share group keep its start offsets in the
+// undo file; reset-offsets --share --from-file recreates it exactly.
+func TestShareDeleteUndoRecreates(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("jobs", 2, 20)
+	var os kadm.Offsets
+	os.AddOffset("jobs", 0, 4, -1)
+	os.AddOffset("jobs", 1, 9, -1)
+	if resp, err := l.Adm.AlterShareGroupOffsets(l.Ctx, "gone", os); err != nil || resp.Error() != nil {
+		t.Fatalf("init: %v %v", err, resp.Error())
+	}
+	env := l.Env()
+	undo := filepath.Join(t.TempDir(), "deleted.json")
+	code, out, stderr := run(t, env, "delete", "gone", "--execute", "--undo-file", undo)
+	if code != 0 || !strings.Contains(stderr, "reset-offsets gone --share --from-file "+undo) {
+		t.Fatalf("delete: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if g, err := l.Adm.DescribeShareGroups(l.Ctx, "gone"); err == nil && g["gone"].Err == nil && g["gone"].GroupState != "Dead" {
+		t.Fatalf("gone still exists: %+v", g["gone"])
+	}
+	code, out, stderr = run(t, env, "reset-offsets", "gone", "--share", "--from-file", undo, "--execute")
+	if code != 0 {
+		t.Fatalf("restore: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if got := shareStartsCLI(t, l, "gone"); got != "map[0:4 1:9]" {
+		t.Fatalf("restored start offsets %s, want map[0:4 1:9]", got)
+	}
+}

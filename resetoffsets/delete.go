@@ -88,6 +88,7 @@ func UndoOfDelete(snap *describe.Snapshot, doc DeleteDoc, now time.Time) Plan {
 // groups are an input error.
 func PlanDeleteGroups(snap *describe.Snapshot) (DeleteDoc, error) {
 	doc := DeleteDoc{SchemaVersion: 1, Kind: DeleteGroupsKind, Rows: []DeleteRow{}}
+	ShareAsCommitted(snap.Groups) // a share group's undo keeps its start offsets
 	for _, g := range snap.Groups {
 		if !g.Found {
 			return doc, inputErrorf("group %q not found", g.Name)
