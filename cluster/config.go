@@ -53,8 +53,8 @@ func (s *SASLSettings) GoString() string { return s.String() }
 type ResolveInput struct {
 	FlagBrokers   []string // -b/--brokers
 	Getenv        func(string) string
-	CommandConfig string   // --command-config FILE
-	Overrides     []string // -X key=value
+	CommandConfig string        // --command-config FILE
+	Overrides     []string      // -X key=value
 	Timeout       time.Duration // --timeout when given; 0: the context's, else 30s
 	// Context is the selected context of the config file (nil: none). Its
 	// settings sit below flags and environment variables.
