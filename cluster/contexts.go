@@ -617,3 +617,85 @@ func (c *Context) Summary() string {
 	}
 	return "-"
 }
+
+// ContextsDoc is `kgroups context list -o json`.
+type ContextsDoc struct {
+	SchemaVersion  int           `json:"schema_version" yaml:"schema_version"`
+	ConfigFile     string        `json:"config_file" yaml:"config_file"`
+	CurrentContext *string       `json:"current_context" yaml:"current_context"`
+	Contexts       []ContextView `json:"contexts" yaml:"contexts"`
+}
+
+// ContextView is a context fit to print: secrets are redacted, references
+// say where the secret comes from.
+type ContextView struct {
+	SchemaVersion int            `json:"schema_version,omitempty" yaml:"schema_version,omitempty"` // set by context show
+	Name          string         `json:"name" yaml:"name"`
+	Current       bool           `json:"current" yaml:"current"`
+	Brokers       []string       `json:"brokers" yaml:"brokers"`
+	CommandConfig *string        `json:"command_config" yaml:"command_config"`
+	Properties    []PropertyView `json:"properties" yaml:"properties"`
+	TimeoutMs     *int64         `json:"timeout_ms" yaml:"timeout_ms"`
+	Output        *string        `json:"output" yaml:"output"`
+}
+
+// PropertyView is one redacted property.
+type PropertyView struct {
+	Key   string `json:"key" yaml:"key"`
+	Value string `json:"value" yaml:"value"`
+}
+
+// View is the printable, redacted form of a context.
+func (c *Context) View(current bool) ContextView {
+	v := ContextView{Name: c.Name, Current: current, Brokers: append([]string{}, c.Brokers...), Properties: []PropertyView{}}
+	if c.CommandConfig != "" {
+		s := c.CommandConfig
+		v.CommandConfig = &s
+	}
+	for _, p := range c.Properties {
+		v.Properties = append(v.Properties, PropertyView{Key: p.Key, Value: p.Redacted()})
+	}
+	if c.Timeout > 0 {
+		ms := c.Timeout.Milliseconds()
+		v.TimeoutMs = &ms
+	}
+	if c.Output != "" {
+		s := c.Output
+		v.Output = &s
+	}
+	return v
+}
+
+// View lists every context, redacted.
+func (cf *ConfigFile) View() ContextsDoc {
+	doc := ContextsDoc{SchemaVersion: 1, ConfigFile: cf.Path, Contexts: []ContextView{}}
+	if cf.CurrentContext != "" {
+		s := cf.CurrentContext
+		doc.CurrentContext = &s
+	}
+	for _, c := range cf.Contexts {
+		doc.Contexts = append(doc.Contexts, c.View(c.Name == cf.CurrentContext))
+	}
+	return doc
+}
+
+// CheckProperty says whether kgroups knows a client property key (for
+// `kgroups context add -X`); the values are checked when the context is used.
+func CheckProperty(key, source string) error {
+	if _, ok := supportedKeys[key]; ok {
+		return nil
+	}
+	msg := fmt.Sprintf("%s: unsupported property %q", source, key)
+	if s := closestKey(key); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return &InputError{Msg: msg}
+}
+
+// ValidBroker checks one host:port.
+func ValidBroker(b string) error {
+	if err := validBroker(b); err != nil {
+		return &InputError{Msg: err.Error()}
+	}
+	return nil
+}

@@ -389,7 +389,7 @@ func (o *ResetOptions) apply(r *clusterRun, plan resetoffsets.Plan) error {
 	if err := r.out.ResetResult(res); err != nil {
 		return err
 	}
-	return resetOutcome(res, o.f.conn.timeout)
+	return resetOutcome(res, o.f.timeout())
 }
 
 // countGroupsRows counts the undo rows that belong to the plan's partitions.

@@ -112,7 +112,7 @@ func statusRun(ctx context.Context, o *StatusOptions) error {
 	}
 	defer r.cancel()
 	// The sampling window comes on top of --timeout.
-	ctx, cancel := context.WithTimeout(ctx, o.f.conn.timeout+o.Window)
+	ctx, cancel := context.WithTimeout(ctx, r.clients.Cfg.Timeout+o.Window)
 	defer cancel()
 	sel := describe.Selection{Groups: o.Groups, All: o.All}
 	if o.Regex != "" {
