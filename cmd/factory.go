@@ -43,6 +43,7 @@ type Factory struct {
 	}
 
 	mu      sync.Mutex
+	errMu   sync.Mutex
 	clients *cluster.Clients
 	fanned  map[string]*cluster.Clients // per context, when reading several
 
@@ -292,8 +293,10 @@ func (f *Factory) printerAs(formatName, from string) (*output.Printer, error) {
 	return output.New(f.IO.Out, output.Options{Format: format, NoHeaders: f.out.noHeaders, Color: color, Width: f.IO.TerminalWidth()}), nil
 }
 
-// Warnf prints a warning line on stderr.
+// Warnf prints a warning line on stderr (safe from several goroutines).
 func (f *Factory) Warnf(format string, args ...any) {
+	f.errMu.Lock()
+	defer f.errMu.Unlock()
 	fmt.Fprintf(f.IO.ErrOut, "warning: "+format+"\n", args...)
 }
 
@@ -304,6 +307,8 @@ type clusterRun struct {
 	cancel  context.CancelFunc
 	out     *output.Printer
 	clients *cluster.Clients
+	f       *Factory
+	fanned  bool // one of several contexts (fanOutRun)
 }
 
 // startRun resolves the output options and the connection (in that order,
@@ -330,7 +335,15 @@ func (f *Factory) startRun(ctx context.Context) (*clusterRun, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, clients.Cfg.Timeout)
-	return &clusterRun{ctx: ctx, cancel: cancel, out: p, clients: clients}, nil
+	return &clusterRun{ctx: ctx, cancel: cancel, out: p, clients: clients, f: f}, nil
+}
+
+// warnf prints a warning, naming the context when several are read.
+func (r *clusterRun) warnf(format string, args ...any) {
+	if r.fanned {
+		format = "context " + r.clients.Cfg.Context + ": " + format
+	}
+	r.f.Warnf(format, args...)
 }
 
 // explain rewrites a cluster error into one clear sentence.

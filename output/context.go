@@ -63,3 +63,23 @@ func msText(ms *int64) string {
 	}
 	return (time.Duration(*ms) * time.Millisecond).String()
 }
+
+// ClusterHeading starts one cluster's section of a read across several
+// contexts: the context, its brokers, and its error if it could not be read.
+func (p *Printer) ClusterHeading(gap bool, context string, brokers []string, err error) error {
+	if gap {
+		fmt.Fprintln(p.w)
+	}
+	line := p.st.paint(p.st.bold, "CONTEXT "+context) + " · " + strings.Join(brokers, ",")
+	if err != nil {
+		line += " · " + p.st.paint(p.st.bad, "error: "+err.Error())
+	}
+	_, werr := fmt.Fprintln(p.w, line)
+	return werr
+}
+
+// Note is one dim line inside a section (e.g. no groups matched).
+func (p *Printer) Note(s string) error {
+	_, err := fmt.Fprintln(p.w, p.st.paint(p.st.dim, s))
+	return err
+}
