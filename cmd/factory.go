@@ -14,6 +14,7 @@ import (
 
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/output"
+	"github.com/kgroups/kgroups/resetoffsets"
 )
 
 // Factory hands commands their dependencies, lazily: nothing dials a broker
@@ -344,6 +345,20 @@ func (r *clusterRun) warnf(format string, args ...any) {
 		format = "context " + r.clients.Cfg.Context + ": " + format
 	}
 	r.f.Warnf(format, args...)
+}
+
+// clusterRef names the cluster a write goes to: its id (asked now), the
+// context and the bootstrap brokers.
+func (r *clusterRun) clusterRef() (*resetoffsets.ClusterRef, error) {
+	id, err := cluster.ClusterID(r.ctx, r.clients.Kgo)
+	if err != nil {
+		return nil, r.explain(err)
+	}
+	ref := &resetoffsets.ClusterRef{ID: id, Bootstrap: append([]string{}, r.clients.Cfg.Brokers...)}
+	if c := r.clients.Cfg.Context; c != "" {
+		ref.Context = &c
+	}
+	return ref, nil
 }
 
 // explain rewrites a cluster error into one clear sentence.

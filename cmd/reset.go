@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -30,11 +31,12 @@ type ResetOptions struct {
 	Target resetoffsets.Target
 	Scope  resetoffsets.Scope
 
-	Execute  bool
-	Force    bool
-	Export   string
-	UndoFile string
-	UndoOf   *resetoffsets.PlanFile // --undo-of: an earlier undo file to carry over
+	Execute      bool
+	Force        bool
+	ForceCluster bool // apply a --from-file plan made on another cluster
+	Export       string
+	UndoFile     string
+	UndoOf       *resetoffsets.PlanFile // --undo-of: an earlier undo file to carry over
 }
 
 // resetFlags are the raw target and scope flags, turned into a Target and
@@ -58,7 +60,8 @@ func NewCmdReset(f *Factory, comp *completions.Completer, runF func(*ResetOption
 		Aliases: []string{"seek"},
 		Short:   "Plan, then apply, a change of committed offsets (dry run unless --execute)",
 		Long: `Change a group's committed offsets. Without --execute nothing is written: the plan
-is printed (CURRENT-OFFSET, NEW-OFFSET, LOG-START, LOG-END and a NOTE saying when a
+is printed under a CLUSTER line naming the cluster (its id, the context and the
+bootstrap brokers) (CURRENT-OFFSET, NEW-OFFSET, LOG-START, LOG-END and a NOTE saying when a
 target was clamped into [log start, log end], had no record after a time, had no
 commit before, or the group does not exist yet).
 
@@ -90,7 +93,11 @@ $XDG_STATE_HOME/kgroups/undo, else ~/.local/state/kgroups/undo, named
 undo-GROUP-TIME-RANDOM.json; its path is printed. Re-running a plan that partly
 landed: with --from-file plan.json the new undo file restores the offsets from
 before the first run by itself; with a target flag, pass --undo-of FIRST-UNDO so
-the new undo file carries the first run's offsets.`,
+the new undo file carries the first run's offsets.
+
+A JSON/YAML plan (and an undo file) records the id of the cluster it was made on;
+--execute --from-file on a cluster with another id is refused (exit 2, nothing
+written) unless --force-cluster. Kafka's CSV records no cluster and is not checked.`,
 		Example: `  # replay the last hour, review, then apply
   kgroups reset-offsets orders-svc --all-topics --by-duration PT1H
   kgroups reset-offsets orders-svc --all-topics --by-duration PT1H --export plan.json
@@ -131,6 +138,7 @@ the new undo file carries the first run's offsets.`,
 	fl.BoolVar(&opts.Execute, "execute", false, "apply the plan (default: print it and change nothing)")
 	fl.BoolVar(&raw.dryRun, "dry-run", false, "print the plan only (the default)")
 	fl.BoolVar(&opts.Force, "force", false, "with --execute: apply even if offsets moved since the plan was read")
+	fl.BoolVar(&opts.ForceCluster, "force-cluster", false, "with --from-file: apply a plan made on another cluster (its recorded cluster id differs)")
 	fl.StringVar(&opts.Export, "export", "", "write the plan to `FILE` (.csv: Kafka's format; .json or .yaml: kgroups plan)")
 	fl.StringVar(&opts.UndoFile, "undo-file", "", "with --execute: write the undo plan to this new `FILE` (never overwritten)")
 	fl.StringVar(&raw.undoOf, "undo-of", "", "with --execute: carry this earlier undo `FILE` into the new one (re-run of a partial reset)")
@@ -173,6 +181,9 @@ func (o *ResetOptions) validate(fl *pflag.FlagSet, raw resetFlags) error {
 	}
 	if t.Kind != resetoffsets.FromFile && t.Kind != resetoffsets.ToGroup && !raw.allTopics && len(raw.topics) == 0 {
 		return flagErrorf("choose the partitions: --topic TOPIC[:P,...] (repeatable) or --all-topics")
+	}
+	if o.ForceCluster && t.Kind != resetoffsets.FromFile {
+		return flagErrorf("--force-cluster only matters with --from-file (a plan records the cluster it was made on)")
 	}
 	if !o.Execute {
 		for name, set := range map[string]bool{"--force": o.Force, "--undo-file": o.UndoFile != "", "--undo-of": raw.undoOf != ""} {
@@ -308,6 +319,20 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	plan, err := resetoffsets.BuildPlan(facts, o.Target, o.Scope, o.f.Now())
 	if err != nil {
 		return err
+	}
+	if plan.Cluster, err = r.clusterRef(); err != nil {
+		return err
+	}
+	var mismatch *resetoffsets.ClusterMismatchError
+	if err := resetoffsets.CheckCluster(o.Target.File, plan.Cluster); errors.As(err, &mismatch) {
+		switch {
+		case o.ForceCluster:
+			o.f.Warnf("--force-cluster: %s", mismatch.Mismatch())
+		case o.Execute:
+			return err
+		default:
+			o.f.Warnf("%s: --execute will be refused (unless --force-cluster)", mismatch.Mismatch())
+		}
 	}
 	if o.Export != "" {
 		if err := resetoffsets.WritePlanFile(o.Export, plan); err != nil {
