@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -265,5 +266,23 @@ func TestConfigPath(t *testing.T) {
 	}
 	if got := ConfigPath(env(map[string]string{"HOME": "/h"})); got != "/h/.config/kgroups/config.yaml" {
 		t.Fatal(got)
+	}
+}
+
+// BenchmarkLoadConfigFile reads a config file of 50 contexts, as every
+// command that needs a cluster does once.
+func BenchmarkLoadConfigFile(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("current-context: c0\ncontexts:\n")
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&sb, "  c%d:\n    brokers: [kafka-%d-1:9092, kafka-%d-2:9092]\n    properties:\n      security.protocol: SASL_SSL\n      sasl.mechanism: SCRAM-SHA-512\n      sasl.username: ops\n      sasl.password: {env: PW_%d}\n    timeout: 10s\n", i, i, i, i)
+	}
+	path := filepath.Join(b.TempDir(), "config.yaml")
+	os.WriteFile(path, []byte(sb.String()), 0o600)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := LoadConfigFile(path); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
