@@ -44,7 +44,8 @@ type Factory struct {
 	}
 
 	mu      sync.Mutex
-	errMu   sync.Mutex
+	errMu   sync.Mutex // Warnf
+	outMu   sync.Mutex // stderr writes from a fan-out's goroutines
 	clients *cluster.Clients
 	fanned  map[string]*cluster.Clients // per context, when reading several
 

@@ -54,7 +54,7 @@ func fanOutRun[T any](ctx context.Context, f *Factory, extra time.Duration, look
 	if err != nil {
 		return nil, nil, err
 	}
-	f.IO.ErrOut = lockedWriter{mu: &f.errMu, w: f.IO.ErrOut}
+	f.IO.ErrOut = lockedWriter{mu: &f.outMu, w: f.IO.ErrOut} // under Warnf's errMu: a mutex of its own
 	clients := make([]*cluster.Clients, len(names))
 	for i, n := range names {
 		if clients[i], err = f.clientsFor(n); err != nil {

@@ -3,8 +3,10 @@ package cmd
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -35,7 +37,10 @@ func TestFanOutReads(t *testing.T) {
 
 	t.Run("list table", func(t *testing.T) {
 		t.Parallel()
-		code, out, stderr := run(t, env, "list", "--context", "a,b")
+		code, out, stderr := run(t, env, "list", "--context", "a,b", "--verbose") // two clients logging at once
+		if !strings.Contains(stderr, "kgo: ") {
+			t.Fatalf("--verbose logged nothing: %s", stderr)
+		}
 		ia, ib := strings.Index(out, "CONTEXT a · "+a), strings.Index(out, "CONTEXT b · "+b)
 		if code != 0 || ia < 0 || ib < ia || !strings.Contains(out[ia:ib], "on-a") || !strings.Contains(out[ib:], "on-b") || strings.Contains(out[ib:], "on-a") {
 			t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
@@ -156,5 +161,32 @@ func TestFanOutRefused(t *testing.T) {
 	}
 	if n := requests.Load(); n != 0 {
 		t.Fatalf("refused commands sent %d requests", n)
+	}
+}
+
+// TestWarnfUnderFanOutWriter: warnings from the clusters' goroutines go
+// through the fan-out's locked stderr without deadlock or lost lines.
+func TestWarnfUnderFanOutWriter(t *testing.T) {
+	t.Parallel()
+	io, _, _, errOut := Test()
+	f := NewFactory(io, func(string) string { return "" })
+	f.IO.ErrOut = lockedWriter{mu: &f.outMu, w: f.IO.ErrOut}
+	done := make(chan struct{})
+	go func() {
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() { defer wg.Done(); f.Warnf("from cluster %d", i) }()
+		}
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Warnf deadlocked under the fan-out writer")
+	}
+	if n := strings.Count(errOut.String(), "warning: from cluster "); n != 8 {
+		t.Fatalf("%d of 8 warnings:\n%s", n, errOut)
 	}
 }
