@@ -144,6 +144,9 @@ func (f *Factory) contextNames() ([]string, error) {
 	}
 	seen := map[string]bool{}
 	for _, n := range f.conn.contexts {
+		if err := cluster.ValidContextName(n); err != nil {
+			return nil, flagErrorf("--context: %v", err)
+		}
 		if seen[n] {
 			return nil, flagErrorf("--context names %q twice", n)
 		}
