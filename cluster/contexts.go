@@ -143,6 +143,14 @@ func (cf *ConfigFile) errAt(n *yaml.Node, format string, args ...any) error {
 
 func (cf *ConfigFile) root() *yaml.Node { return cf.doc.Content[0] }
 
+// deref follows a YAML alias (*name) to its anchored node.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
 func (cf *ConfigFile) parse() error {
 	root := cf.root()
 	if root.Kind != yaml.MappingNode {
@@ -150,7 +158,7 @@ func (cf *ConfigFile) parse() error {
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
+		k, v := root.Content[i], deref(root.Content[i+1])
 		if seen[k.Value] {
 			return cf.errAt(k, "%s is set twice", k.Value)
 		}
@@ -170,7 +178,7 @@ func (cf *ConfigFile) parse() error {
 			}
 			names := map[string]bool{}
 			for j := 0; j+1 < len(v.Content); j += 2 {
-				nk, nv := v.Content[j], v.Content[j+1]
+				nk, nv := v.Content[j], deref(v.Content[j+1])
 				if names[nk.Value] {
 					return cf.errAt(nk, "context %q is defined twice", nk.Value)
 				}
@@ -217,7 +225,7 @@ func (cf *ConfigFile) parseContext(k, v *yaml.Node) (*Context, error) {
 		return nil, cf.errAt(v, "context %q: want a mapping with brokers, command-config, properties, timeout, output", c.Name)
 	}
 	for i := 0; i+1 < len(v.Content); i += 2 {
-		fk, fv := v.Content[i], v.Content[i+1]
+		fk, fv := v.Content[i], deref(v.Content[i+1])
 		if _, dup := c.fieldLines[fk.Value]; dup {
 			return nil, cf.errAt(fk, "context %q: %s is set twice", c.Name, fk.Value)
 		}
@@ -229,6 +237,7 @@ func (cf *ConfigFile) parseContext(k, v *yaml.Node) (*Context, error) {
 				c.Brokers = splitBrokers(fv.Value)
 			case yaml.SequenceNode:
 				for _, b := range fv.Content {
+					b = deref(b)
 					if b.Kind != yaml.ScalarNode {
 						return nil, cf.errAt(b, "context %q: brokers: want host:port strings", c.Name)
 					}
@@ -256,7 +265,7 @@ func (cf *ConfigFile) parseContext(k, v *yaml.Node) (*Context, error) {
 			}
 			keys := map[string]bool{}
 			for j := 0; j+1 < len(fv.Content); j += 2 {
-				pk, pv := fv.Content[j], fv.Content[j+1]
+				pk, pv := fv.Content[j], deref(fv.Content[j+1])
 				if keys[pk.Value] {
 					return nil, cf.errAt(pk, "context %q: property %s is set twice", c.Name, pk.Value)
 				}

@@ -69,6 +69,25 @@ func TestLoadConfigFile(t *testing.T) {
 	}
 }
 
+// An anchor shares properties between contexts (a YAML alias).
+func TestConfigFileAliases(t *testing.T) {
+	t.Parallel()
+	cf, err := LoadConfigFile(writeConfig(t, `contexts:
+  a:
+    brokers: [h:1]
+    properties: &sasl {security.protocol: SASL_SSL, sasl.username: ops, sasl.password: {env: PW}}
+  b:
+    brokers: [h:2]
+    properties: *sasl
+`, 0o600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cf.Context("b").Properties; len(p) != 3 || p[2].Env != "PW" {
+		t.Fatalf("aliased properties: %+v", p)
+	}
+}
+
 func TestLoadConfigFileMissingIsEmpty(t *testing.T) {
 	t.Parallel()
 	cf, err := LoadConfigFile(filepath.Join(t.TempDir(), "nope.yaml"))
