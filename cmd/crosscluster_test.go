@@ -117,9 +117,18 @@ func TestPlanRefusedOnAnotherCluster(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "CLUSTER cluster-A · context a · "+a+"\n") {
 		t.Fatalf("delete plan:\n%s", out)
 	}
-	code, out, stderr = run(t, env, "delete-offsets", "shipping", "--topic", "orders", "--execute", "--context", "b", "-o", "json")
+	delUndo := filepath.Join(dir, "delete-undo.json")
+	code, out, stderr = run(t, env, "delete-offsets", "shipping", "--topic", "orders", "--execute", "--context", "b", "-o", "json", "--undo-file", delUndo)
 	var del resetoffsets.DeleteDoc
 	if err := json.Unmarshal([]byte(out), &del); err != nil || code != 0 || !del.Executed || del.Cluster == nil || *del.Cluster.ID != "cluster-B" || *del.Cluster.Context != "b" {
 		t.Fatalf("delete-offsets result: exit %d %v\n%s\n%s", code, err, out, stderr)
+	}
+	// The delete's undo file restores on b only.
+	code, _, stderr = run(t, env, "reset-offsets", "shipping", "--from-file", delUndo, "--execute", "--context", "a")
+	if code != ExitUsage || !strings.Contains(stderr, "delete-undo.json was made on cluster cluster-B") {
+		t.Fatalf("delete undo on another cluster: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, env, "reset-offsets", "shipping", "--from-file", delUndo, "--execute", "--context", "b"); code != 0 {
+		t.Fatalf("delete undo on its cluster: exit %d %s", code, stderr)
 	}
 }
