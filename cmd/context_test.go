@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,6 +129,50 @@ contexts:
 	code, _, stderr = run(t, map[string]string{"KGROUPS_CONFIG": bad}, "list")
 	if code != ExitUsage || !strings.Contains(stderr, bad+`:5: output "jsn" is not a format`) {
 		t.Fatalf("bad output: exit %d %s", code, stderr)
+	}
+}
+
+// TestContextTimeout: --timeout beats the context's timeout, which beats
+// the default; seen in the error from a broker that accepts and never answers.
+func TestContextTimeout(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := make(chan net.Conn, 64)
+	t.Cleanup(func() {
+		ln.Close()
+		for len(held) > 0 {
+			(<-held).Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			select {
+			case held <- c: // held open, never answered
+			default:
+				c.Close()
+			}
+		}
+	}()
+	cfg := writeContexts(t, "current-context: silent\ncontexts:\n  silent:\n    brokers: ["+ln.Addr().String()+"]\n    timeout: 300ms\n")
+	env := map[string]string{"KGROUPS_CONFIG": cfg}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list"}, "within --timeout 300ms"},
+		{[]string{"list", "--timeout", "400ms"}, "within --timeout 400ms"},
+	} {
+		code, _, stderr := run(t, env, c.args...)
+		if code != ExitError || !strings.Contains(stderr, c.want) {
+			t.Fatalf("%v: exit %d %q, want %q", c.args, code, stderr, c.want)
+		}
 	}
 }
 
