@@ -8,8 +8,11 @@ import (
 
 // TestDemoTellsTheSandboxStory runs README's main command in-process and
 // checks that each seeded situation is visible in the tour.
+// The user's config file (here a broken one, with a context selected) is
+// not the tour's.
 func TestDemoTellsTheSandboxStory(t *testing.T) {
-	code, out, stderr := run(t, map[string]string{}, "demo")
+	broken := writeContexts(t, "contexts:\n  prod:\n    brokrs: [10.0.0.1:9092]\n")
+	code, out, stderr := run(t, map[string]string{"KGROUPS_CONFIG": broken, "KGROUPS_CONTEXT": "prod"}, "demo")
 	if code != 0 {
 		t.Fatalf("demo exit %d\n%s", code, stderr)
 	}
