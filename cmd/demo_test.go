@@ -32,6 +32,7 @@ func TestDemoTellsTheSandboxStory(t *testing.T) {
 		{"json document", `"schema_version": 1`},
 		{"status judges the stopped group", `(?m)^audit-archiver +ERR +1750 +audit-log/0 STOP: commits stopped`},
 		{"explain live doctor finds the hot partition", `\[hot-partition\]`},
+		{"the reset plan names the sandbox by an id of its own", `(?m)^CLUSTER [A-Za-z0-9_-]{22} · 127\.0\.0\.1:\d+`},
 		{"reset plan explains clamping", `(?m)^audit-archiver +audit-log +0 +100 +400 +400 +1000 +clamped up to log start 400 \(100 was deleted\)$`},
 	}
 	for _, c := range checks {
