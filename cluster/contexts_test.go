@@ -305,3 +305,23 @@ func BenchmarkLoadConfigFile(b *testing.B) {
 		}
 	}
 }
+
+// A --command-config file that holds a password and others can read is
+// warned about; at 0600 it is not.
+func TestCommandConfigPasswordWarning(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []os.FileMode{0o600, 0o644} {
+		path := filepath.Join(t.TempDir(), "client.properties")
+		os.WriteFile(path, []byte("bootstrap.servers=h:1\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"+
+			`sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="hunter2";`+"\n"), mode)
+		os.Chmod(path, mode)
+		_, warns, err := Resolve(ResolveInput{Getenv: func(string) string { return "" }, CommandConfig: path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := len(warns) == 1 && strings.Contains(string(warns[0]), path+" holds a password and other users can read it")
+		if warned != (mode == 0o644) || strings.Contains(fmt.Sprint(warns), "hunter2") {
+			t.Fatalf("mode %o: warnings %v", mode, warns)
+		}
+	}
+}
