@@ -143,6 +143,7 @@ func TestFanOutRefused(t *testing.T) {
 		{"delete g --all-contexts", nil, "--all-contexts names several clusters"},
 		{"delete-offsets g --topic t --context a,b", nil, "names several clusters"},
 		{"explain --group g --context a,b", nil, "names several clusters"},
+		{"serve --all-groups --listen 127.0.0.1:0 --context a,b", nil, "names several clusters"},
 		{"list --context a,b -b " + brokers, nil, "-b/--brokers would override the brokers of every context"},
 		{"list --all-contexts", map[string]string{"KGROUPS_BROKERS": brokers}, "KGROUPS_BROKERS is set and would override"},
 		{"list --all-contexts --context a", nil, "do not also give --context"},
