@@ -70,6 +70,19 @@ func TestPlanRefusedOnAnotherCluster(t *testing.T) {
 	if got := billingP0(t, env, "b"); got != 4 {
 		t.Fatalf("refused plan wrote: billing orders/0 at %d on b, want 4", got)
 	}
+	// A plan whose rows do not even fit b (a partition b lacks) is refused
+	// for its cluster first, not for its rows.
+	odd := filepath.Join(dir, "odd.json")
+	b2, _ := os.ReadFile(plan)
+	oddPlan := strings.Replace(string(b2), `"partition": 0`, `"partition": 7`, 1)
+	if oddPlan == string(b2) {
+		t.Fatalf("no partition 0 row to change in:\n%s", b2)
+	}
+	os.WriteFile(odd, []byte(oddPlan), 0o600)
+	code, _, stderr = run(t, env, "reset-offsets", "billing", "--from-file", odd, "--execute", "--context", "b")
+	if code != ExitUsage || !strings.Contains(stderr, "odd.json was made on cluster cluster-A") {
+		t.Fatalf("another cluster's plan with foreign rows: exit %d %s", code, stderr)
+	}
 	// Its dry run says it will be refused.
 	code, _, stderr = run(t, env, "reset-offsets", "billing", "--from-file", plan, "--context", "b")
 	if code != 0 || !strings.Contains(stderr, "but this is cluster cluster-B") || !strings.Contains(stderr, "--execute will be refused (unless --force-cluster)") {

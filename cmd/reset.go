@@ -309,6 +309,23 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 		return err
 	}
 	defer r.cancel()
+	// Which cluster this is, first: a plan file from another cluster is
+	// refused before its rows are checked against this one.
+	here, err := r.clusterRef()
+	if err != nil {
+		return err
+	}
+	var mismatch *resetoffsets.ClusterMismatchError
+	if err := resetoffsets.CheckCluster(o.Target.File, here); errors.As(err, &mismatch) {
+		switch {
+		case o.ForceCluster:
+			o.f.Warnf("--force-cluster: %s", mismatch.Mismatch())
+		case o.Execute:
+			return err
+		default:
+			o.f.Warnf("%s: --execute will be refused (unless --force-cluster)", mismatch.Mismatch())
+		}
+	}
 	facts, err := resetoffsets.Load(r.ctx, r.clients.Kgo, o.selection(), o.Target, o.Scope)
 	if err != nil {
 		return r.explain(err)
@@ -320,20 +337,7 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	if err != nil {
 		return err
 	}
-	if plan.Cluster, err = r.clusterRef(); err != nil {
-		return err
-	}
-	var mismatch *resetoffsets.ClusterMismatchError
-	if err := resetoffsets.CheckCluster(o.Target.File, plan.Cluster); errors.As(err, &mismatch) {
-		switch {
-		case o.ForceCluster:
-			o.f.Warnf("--force-cluster: %s", mismatch.Mismatch())
-		case o.Execute:
-			return err
-		default:
-			o.f.Warnf("%s: --execute will be refused (unless --force-cluster)", mismatch.Mismatch())
-		}
-	}
+	plan.Cluster = here
 	if o.Export != "" {
 		if err := resetoffsets.WritePlanFile(o.Export, plan); err != nil {
 			return err
