@@ -223,7 +223,7 @@ var catalogue = []badInput{
 	{"context use c", `context use "c": no such context`, "config:contexts.yaml"},
 	// a plan made on another cluster
 	{"reset-offsets svc --from-file {dir}/other-cluster.json --execute", "other-cluster.json was made on cluster elsewhere (context prod, 10.0.0.1:9092), but this is cluster kfake", ""},
-	{"reset-offsets svc --all-topics --to-earliest --force-cluster", "--force-cluster only matters with --from-file", ""},
+	{"reset-offsets svc --all-topics --to-earliest --force-cluster", "--force-cluster only matters with --from-file or --undo-of", ""},
 }
 
 var catalogueFiles = map[string]string{

@@ -114,6 +114,12 @@ func TestPlanRefusedOnAnotherCluster(t *testing.T) {
 	if got := billingP0(t, env, "a"); got != 4 {
 		t.Fatalf("refused undo wrote on a: %d", got)
 	}
+	// Nor is it carried into a re-run on a with --undo-of.
+	code, _, stderr = run(t, env, "reset-offsets", "billing", "--topic", "orders:0", "--to-earliest", "--execute", "--undo-of", undo,
+		"--undo-file", filepath.Join(dir, "u2.json"), "--context", "a")
+	if code != ExitUsage || !strings.Contains(stderr, "undo.json was made on cluster cluster-B") || billingP0(t, env, "a") != 4 {
+		t.Fatalf("--undo-of from another cluster: exit %d %s", code, stderr)
+	}
 	// A plan that recorded no cluster (Kafka's CSV) is not checked.
 	csv := filepath.Join(dir, "plan.csv")
 	os.WriteFile(csv, []byte("orders,0,2\n"), 0o600)
@@ -121,7 +127,7 @@ func TestPlanRefusedOnAnotherCluster(t *testing.T) {
 		t.Fatalf("CSV plan: exit %d %s", code, stderr)
 	}
 	if code, _, stderr := run(t, env, "reset-offsets", "billing", "--topic", "orders", "--to-earliest", "--force-cluster", "--context", "a"); code != ExitUsage ||
-		!strings.Contains(stderr, "--force-cluster only matters with --from-file") {
+		!strings.Contains(stderr, "--force-cluster only matters with --from-file or --undo-of") {
 		t.Fatalf("--force-cluster without a file: exit %d %s", code, stderr)
 	}
 

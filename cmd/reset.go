@@ -96,8 +96,8 @@ before the first run by itself; with a target flag, pass --undo-of FIRST-UNDO so
 the new undo file carries the first run's offsets.
 
 A JSON/YAML plan (and an undo file) records the id of the cluster it was made on;
---execute --from-file on a cluster with another id is refused (exit 2, nothing
-written) unless --force-cluster. Kafka's CSV records no cluster and is not checked.`,
+--execute --from-file (or --undo-of) with a file from a cluster with another id
+is refused (exit 2, nothing written) unless --force-cluster. Kafka's CSV records no cluster and is not checked.`,
 		Example: `  # replay the last hour, review, then apply
   kgroups reset-offsets orders-svc --all-topics --by-duration PT1H
   kgroups reset-offsets orders-svc --all-topics --by-duration PT1H --export plan.json
@@ -138,7 +138,7 @@ written) unless --force-cluster. Kafka's CSV records no cluster and is not check
 	fl.BoolVar(&opts.Execute, "execute", false, "apply the plan (default: print it and change nothing)")
 	fl.BoolVar(&raw.dryRun, "dry-run", false, "print the plan only (the default)")
 	fl.BoolVar(&opts.Force, "force", false, "with --execute: apply even if offsets moved since the plan was read")
-	fl.BoolVar(&opts.ForceCluster, "force-cluster", false, "with --from-file: apply a plan made on another cluster (its recorded cluster id differs)")
+	fl.BoolVar(&opts.ForceCluster, "force-cluster", false, "apply a --from-file plan (or carry an --undo-of file) made on another cluster")
 	fl.StringVar(&opts.Export, "export", "", "write the plan to `FILE` (.csv: Kafka's format; .json or .yaml: kgroups plan)")
 	fl.StringVar(&opts.UndoFile, "undo-file", "", "with --execute: write the undo plan to this new `FILE` (never overwritten)")
 	fl.StringVar(&raw.undoOf, "undo-of", "", "with --execute: carry this earlier undo `FILE` into the new one (re-run of a partial reset)")
@@ -182,8 +182,8 @@ func (o *ResetOptions) validate(fl *pflag.FlagSet, raw resetFlags) error {
 	if t.Kind != resetoffsets.FromFile && t.Kind != resetoffsets.ToGroup && !raw.allTopics && len(raw.topics) == 0 {
 		return flagErrorf("choose the partitions: --topic TOPIC[:P,...] (repeatable) or --all-topics")
 	}
-	if o.ForceCluster && t.Kind != resetoffsets.FromFile {
-		return flagErrorf("--force-cluster only matters with --from-file (a plan records the cluster it was made on)")
+	if o.ForceCluster && t.Kind != resetoffsets.FromFile && raw.undoOf == "" {
+		return flagErrorf("--force-cluster only matters with --from-file or --undo-of (a plan records the cluster it was made on)")
 	}
 	if !o.Execute {
 		for name, set := range map[string]bool{"--force": o.Force, "--undo-file": o.UndoFile != "", "--undo-of": raw.undoOf != ""} {
@@ -315,15 +315,17 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	if err != nil {
 		return err
 	}
-	var mismatch *resetoffsets.ClusterMismatchError
-	if err := resetoffsets.CheckCluster(o.Target.File, here); errors.As(err, &mismatch) {
-		switch {
-		case o.ForceCluster:
-			o.f.Warnf("--force-cluster: %s", mismatch.Mismatch())
-		case o.Execute:
-			return err
-		default:
-			o.f.Warnf("%s: --execute will be refused (unless --force-cluster)", mismatch.Mismatch())
+	for _, pf := range []*resetoffsets.PlanFile{o.Target.File, o.UndoOf} {
+		var mismatch *resetoffsets.ClusterMismatchError
+		if err := resetoffsets.CheckCluster(pf, here); errors.As(err, &mismatch) {
+			switch {
+			case o.ForceCluster:
+				o.f.Warnf("--force-cluster: %s", mismatch.Mismatch())
+			case o.Execute:
+				return err
+			default:
+				o.f.Warnf("%s: --execute will be refused (unless --force-cluster)", mismatch.Mismatch())
+			}
 		}
 	}
 	facts, err := resetoffsets.Load(r.ctx, r.clients.Kgo, o.selection(), o.Target, o.Scope)
