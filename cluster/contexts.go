@@ -708,3 +708,30 @@ func ValidBroker(b string) error {
 	}
 	return nil
 }
+
+// Check validates a new context's properties the way using it will, before
+// it is saved: keys, security.protocol, mechanisms, TLS files. Secrets given
+// by reference, and SASL credentials that KGROUPS_SASL_* may supply when the
+// context is used, are not required here.
+func (c *Context) Check() error {
+	props := NewProperties()
+	if c.CommandConfig != "" {
+		if err := loadPropertiesFrom(c.CommandConfig, "--command-config "+c.CommandConfig, props); err != nil {
+			return err
+		}
+	}
+	for _, p := range c.Properties {
+		v := p.Value
+		if p.Env != "" || p.File != "" {
+			v = "reference"
+		}
+		props.Set(p.Key, v, "-X")
+	}
+	for _, k := range []string{"sasl.username", "sasl.password"} {
+		if _, ok := props.Get(k); !ok {
+			props.Set(k, "checked-when-used", "context "+c.Name)
+		}
+	}
+	_, _, err := FromProperties(props)
+	return err
+}

@@ -308,6 +308,9 @@ func (f *Factory) contextFromFlags(name, passwordEnv, passwordFile string) (*clu
 			c.Properties = append([]cluster.ContextProperty{{Key: "security.protocol", Value: "SASL_PLAINTEXT"}}, c.Properties...)
 		}
 	}
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
 	if f.flagChanged("timeout") {
 		if f.conn.timeout <= 0 {
 			return nil, flagErrorf("--timeout %s: want a positive duration", f.conn.timeout)

@@ -276,6 +276,9 @@ func TestContextCommands(t *testing.T) {
 		{"context add x -b h:1 -X sasl.mechansm=PLAIN", `did you mean "sasl.mechanism"`},
 		{"context add x -b h:1 --sasl-password p", "does not store --sasl-password"},
 		{"context add a,b -b h:1", `context name "a,b" is not valid`},
+		{"context add x -b h:1 -X security.protocol=TLS", `security.protocol="TLS" is not valid`},
+		{"context add x -b h:1 -X security.protocol=SSL -X ssl.truststore.location=/nonexistent/ca.pem", "ssl.truststore.location=/nonexistent/ca.pem: cannot read"},
+		{"context add x -b h:1 --sasl-mechanism GSSAPI", "sasl.mechanism=GSSAPI is not supported yet"},
 		{"context use nope", `context use "nope": no such context`},
 		{"context delete nope", `no such context`},
 	} {
