@@ -558,17 +558,21 @@ func (cf *ConfigFile) Save() error {
 	if err := enc.Close(); err != nil {
 		return err
 	}
+	target := cf.Path // a symlinked file (dotfiles) is written where it points
+	if p, err := filepath.EvalSymlinks(cf.Path); err == nil {
+		target = p
+	}
 	mode := os.FileMode(0o600)
-	if st, err := os.Stat(cf.Path); err == nil {
+	if st, err := os.Stat(target); err == nil {
 		mode = st.Mode().Perm()
 	}
-	dir := filepath.Dir(cf.Path)
+	dir := filepath.Dir(target)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("%s: %v", dir, unwrapPathError(err))
 	}
 	tmp, err := os.CreateTemp(dir, ".config-*.yaml")
 	if err != nil {
-		return fmt.Errorf("%s: %v", cf.Path, unwrapPathError(err))
+		return fmt.Errorf("%s: %v", target, unwrapPathError(err))
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
@@ -582,7 +586,7 @@ func (cf *ConfigFile) Save() error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), cf.Path); err != nil {
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return err
 	}
 	cf.Exists = true

@@ -325,3 +325,27 @@ func TestCommandConfigPasswordWarning(t *testing.T) {
 		}
 	}
 }
+
+// Editing a symlinked config file writes the file it points to.
+func TestConfigFileSaveFollowsSymlink(t *testing.T) {
+	t.Parallel()
+	real := writeConfig(t, sampleConfig, 0o600)
+	link := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	cf, err := LoadConfigFile(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf.SetCurrent("staging")
+	if err := cf.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the symlink was replaced: %v %v", fi, err)
+	}
+	if again, err := LoadConfigFile(real); err != nil || again.CurrentContext != "staging" {
+		t.Fatalf("the linked file was not updated: %v %+v", err, again)
+	}
+}
