@@ -191,3 +191,23 @@ func TestWarnfUnderFanOutWriter(t *testing.T) {
 		t.Fatalf("%d of 8 warnings:\n%s", n, errOut)
 	}
 }
+
+// TestFanOutFilters: --lag applies in every cluster's section.
+func TestFanOutFilters(t *testing.T) {
+	t.Parallel()
+	ca, _ := fakeCluster(t)
+	cb, _ := fakeCluster(t)
+	seed(t, ca.ListenAddrs())
+	seed(t, cb.ListenAddrs())
+	cfg := writeContexts(t, "contexts:\n  a:\n    brokers: ["+strings.Join(ca.ListenAddrs(), ",")+"]\n  b:\n    brokers: ["+strings.Join(cb.ListenAddrs(), ",")+"]\n")
+	code, out, stderr := run(t, map[string]string{"KGROUPS_CONFIG": cfg}, "describe", "--all", "--all-contexts", "--lag", ">0", "-o", "json")
+	var doc struct {
+		Groups []struct{ Cluster, Group string } `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 {
+		t.Fatalf("exit %d %v\n%s\n%s", code, err, out, stderr)
+	}
+	if len(doc.Groups) != 2 || doc.Groups[0] != (struct{ Cluster, Group string }{"a", "billing"}) || doc.Groups[1] != (struct{ Cluster, Group string }{"b", "billing"}) {
+		t.Fatalf("--lag >0 across clusters kept %+v (want billing on a and on b; shipping has no lag)", doc.Groups)
+	}
+}
