@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 
@@ -212,4 +213,20 @@ func redact(s string, cfg Config) string {
 		s = strings.ReplaceAll(s, cfg.SASL.Password, "<redacted>")
 	}
 	return s
+}
+
+// ClusterID asks the cluster for its id (Metadata v2+, no topics). It is
+// nil, not an error, when the broker reports none.
+func ClusterID(ctx context.Context, cl *kgo.Client) (*string, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	req.Topics = []kmsg.MetadataRequestTopic{} // none (nil would mean all)
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	if resp.ClusterID == nil || *resp.ClusterID == "" {
+		return nil, nil
+	}
+	id := *resp.ClusterID
+	return &id, nil
 }

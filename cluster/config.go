@@ -19,6 +19,7 @@ type Config struct {
 	TLS           *TLSSettings // nil: plaintext
 	SASL          *SASLSettings
 	Timeout       time.Duration // per command; bounds every request
+	Context       string        // the config-file context these settings came from ("" none)
 }
 
 // TLSSettings holds PEM material and verification switches.
@@ -52,9 +53,12 @@ func (s *SASLSettings) GoString() string { return s.String() }
 type ResolveInput struct {
 	FlagBrokers   []string // -b/--brokers
 	Getenv        func(string) string
-	CommandConfig string   // --command-config FILE
-	Overrides     []string // -X key=value
-	Timeout       time.Duration
+	CommandConfig string        // --command-config FILE
+	Overrides     []string      // -X key=value
+	Timeout       time.Duration // --timeout when given; 0: the context's, else 30s
+	// Context is the selected context of the config file (nil: none). Its
+	// settings sit below flags and environment variables.
+	Context *Context
 	// SASL from flags (--sasl-*), else KGROUPS_SASL_* variables; they win
 	// over the properties file. A password given as a flag is warned about.
 	SASLMechanism, SASLUser, SASLPassword string
@@ -65,20 +69,33 @@ type Warning string
 
 // ErrNoBrokers says no broker address was given anywhere.
 var ErrNoBrokers = &InputError{Msg: "no brokers given: use -b/--brokers host:port, set KGROUPS_BROKERS, " +
-	"or put bootstrap.servers in --command-config FILE (try 'kgroups sandbox' for a local cluster)"}
+	"put bootstrap.servers in --command-config FILE, or select a context (kgroups context add NAME --brokers host:port; try 'kgroups sandbox' for a local cluster)"}
 
 // Resolve applies the precedence -b > KGROUPS_BROKERS > KAFKA_BROKERS >
-// bootstrap.servers (from --command-config, with -X overrides applied on top
-// of the file) and validates every property.
+// bootstrap.servers (from the selected context, then --command-config, with
+// -X overrides applied on top) and validates every property. Properties are
+// layered: the context's command-config file, its inline properties and its
+// brokers, then --command-config, then -X, then --sasl-* / KGROUPS_SASL_*.
 func Resolve(in ResolveInput) (Config, []Warning, error) {
 	getenv := in.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
 	props := NewProperties()
+	var warns []Warning
+	if in.Context != nil {
+		w, err := in.Context.loadProperties(props, getenv)
+		if err != nil {
+			return Config{}, nil, err
+		}
+		warns = append(warns, w...)
+	}
 	if in.CommandConfig != "" {
 		if err := LoadPropertiesFile(in.CommandConfig, props); err != nil {
 			return Config{}, nil, err
+		}
+		if w := passwordFileWarning(in.CommandConfig, props); w != "" {
+			warns = append(warns, w)
 		}
 	}
 	for _, kv := range in.Overrides {
@@ -86,7 +103,6 @@ func Resolve(in ResolveInput) (Config, []Warning, error) {
 			return Config{}, nil, err
 		}
 	}
-	var warns []Warning
 	if p, ok := props.Get("sasl.password"); ok && p.Source == "-X" {
 		warns = append(warns, Warning("-X sasl.password is visible to other users of this machine (process list, shell history): prefer KGROUPS_SASL_PASSWORD or --command-config"))
 	}
@@ -125,6 +141,9 @@ func Resolve(in ResolveInput) (Config, []Warning, error) {
 	case getenv("KAFKA_BROKERS") != "":
 		cfg.Brokers, cfg.BrokersSource = splitBrokers(getenv("KAFKA_BROKERS")), "KAFKA_BROKERS"
 	}
+	if in.Context != nil && len(in.Context.Brokers) > 0 && (cfg.BrokersSource == "KGROUPS_BROKERS" || cfg.BrokersSource == "KAFKA_BROKERS") {
+		warns = append(warns, Warning(fmt.Sprintf("%s overrides the brokers of context %q (%s)", cfg.BrokersSource, in.Context.Name, strings.Join(in.Context.Brokers, ","))))
+	}
 	if len(cfg.Brokers) == 0 {
 		return Config{}, nil, ErrNoBrokers
 	}
@@ -133,7 +152,13 @@ func Resolve(in ResolveInput) (Config, []Warning, error) {
 			return Config{}, nil, inputErrorf("%s: %v", cfg.BrokersSource, err)
 		}
 	}
+	if in.Context != nil {
+		cfg.Context = in.Context.Name
+	}
 	cfg.Timeout = in.Timeout
+	if cfg.Timeout <= 0 && in.Context != nil {
+		cfg.Timeout = in.Context.Timeout
+	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}

@@ -56,12 +56,18 @@ func inputErrorf(format string, args ...any) error {
 
 // LoadPropertiesFile reads a Java client.properties file.
 func LoadPropertiesFile(path string, into *Properties) error {
+	return loadPropertiesFrom(path, "--command-config "+path, into)
+}
+
+// loadPropertiesFrom reads a properties file; via names where the path was
+// given, for the errors.
+func loadPropertiesFrom(path, via string, into *Properties) error {
 	f, err := os.Open(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return inputErrorf("--command-config %s: file not found", path)
+			return inputErrorf("%s: file not found", via)
 		}
-		return inputErrorf("--command-config %s: cannot read: %v", path, unwrapPathError(err))
+		return inputErrorf("%s: cannot read: %v", via, unwrapPathError(err))
 	}
 	defer f.Close()
 	return ParseProperties(f, path, into)

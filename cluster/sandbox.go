@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -65,6 +67,11 @@ func StartSandbox(ctx context.Context, opts SandboxOptions) (*Sandbox, error) {
 	if len(opts.Ports) > 0 {
 		kopts = append(kopts, kfake.Ports(opts.Ports...))
 	}
+	// A cluster id of its own (kfake's default is the same for every
+	// cluster), so a plan made on one sandbox is told apart from another.
+	var id [16]byte
+	_, _ = crand.Read(id[:])
+	kopts = append(kopts, kfake.ClusterID(base64.RawURLEncoding.EncodeToString(id[:])))
 	c, err := kfake.NewCluster(kopts...)
 	if err != nil {
 		return nil, fmt.Errorf("starting the sandbox cluster: %w", err)

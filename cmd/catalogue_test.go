@@ -209,6 +209,23 @@ var catalogue = []badInput{
 	{"explain --fail-on sometimes", `--fail-on "sometimes" is not valid`, "none"},
 	{"explain session.timeout.ms --consumers 3", "explain KEY documents one setting", "none"},
 	{"explain --group nosuch --sample-interval 10ms", "--group nosuch: group not found", ""},
+	// the config file and contexts
+	{"list", `config-bad.yaml:4: context "dev": unknown key "brokrs" (did you mean "brokers"?)`, "config:config-bad.yaml"},
+	{"describe svc", "config-syntax.yaml:3: ", "config:config-syntax.yaml"},
+	{"list", `config-unset.yaml:6: context "x": sasl.password comes from environment variable NOPE_PW, which is not set`, "config:config-unset.yaml"},
+	{"list", `config-output.yaml:5: output "jsn" is not a format`, "config:config-output.yaml"},
+	{"list --context nope", `--context "nope": no such context in {dir}/contexts.yaml; contexts: a, b`, "config:contexts.yaml"},
+	{"list --context a,a", `--context names "a" twice`, "config:contexts.yaml"},
+	{"list --context a,b,", `context name "" is not valid`, "config:contexts.yaml"},
+	{"list --all-contexts", "KGROUPS_BROKERS is set and would override the brokers of every context", ""},
+	{"reset-offsets svc --all-topics --to-earliest --execute --context a,b", "--context a,b names several clusters: only list, describe and status read several at once", "config:contexts.yaml"},
+	{"delete svc --all-contexts", "--all-contexts names several clusters", "config:contexts.yaml"},
+	{"context add x", "context add x: give the brokers", "config:contexts.yaml"},
+	{"context add a -b 127.0.0.1:9092", `context "a" already exists in {dir}/contexts.yaml`, "config:contexts.yaml"},
+	{"context use c", `context use "c": no such context`, "config:contexts.yaml"},
+	// a plan made on another cluster
+	{"reset-offsets svc --from-file {dir}/other-cluster.json --execute", "other-cluster.json was made on cluster elsewhere (context prod, 10.0.0.1:9092), but this is cluster kfake", ""},
+	{"reset-offsets svc --all-topics --to-earliest --force-cluster", "--force-cluster only matters with --from-file or --undo-of", ""},
 }
 
 var catalogueFiles = map[string]string{
@@ -244,6 +261,12 @@ var catalogueFiles = map[string]string{
 	"scenario-trailing.json":  `{"assignor":"range","topics":{"t":1},"members":[{"id":"a","subscription":["t"]}]}}`,
 	"scenario-dup.json":       `{"assignor":"range","topics":{"t":1},"members":[{"id":"a","subscription":["t"]},{"id":"a","subscription":["t"]}]}`,
 	"scenario-negative.json":  `{"assignor":"sticky","topics":{"t":1},"members":[{"id":"a","subscription":["t"],"owned":{"t":[-1]}}]}`,
+	"config-bad.yaml":         "current-context: dev\ncontexts:\n  dev:\n    brokrs: [127.0.0.1:9092]\n",
+	"config-syntax.yaml":      "contexts:\n  dev:\n\tbrokers: [127.0.0.1:9092]\n",
+	"config-unset.yaml":       "current-context: x\ncontexts:\n  x:\n    brokers: [127.0.0.1:1]\n    properties:\n      sasl.password: {env: NOPE_PW}\n",
+	"config-output.yaml":      "current-context: x\ncontexts:\n  x:\n    brokers: [127.0.0.1:1]\n    output: jsn\n",
+	"contexts.yaml":           "contexts:\n  a:\n    brokers: [127.0.0.1:1]\n  b:\n    brokers: [127.0.0.1:2]\n",
+	"other-cluster.json":      `{"schema_version":1,"kind":"kgroups-reset-plan","target":"--to-earliest","cluster":{"id":"elsewhere","context":"prod","bootstrap":["10.0.0.1:9092"]},"rows":[{"group":"svc","topic":"orders","partition":0,"current_offset":5,"new_offset":0}]}`,
 }
 
 func TestBadInputCatalogue(t *testing.T) {
@@ -268,8 +291,11 @@ func TestBadInputCatalogue(t *testing.T) {
 	for _, c := range catalogue {
 		t.Run(c.args, func(t *testing.T) {
 			e := env
-			if c.env == "none" {
+			switch {
+			case c.env == "none":
 				e = map[string]string{}
+			case strings.HasPrefix(c.env, "config:"):
+				e = map[string]string{"KGROUPS_CONFIG": filepath.Join(dir, strings.TrimPrefix(c.env, "config:"))}
 			}
 			args := strings.Fields(strings.ReplaceAll(strings.ReplaceAll(c.args, "{dir}", dir), "{listening}", busy))
 			want := strings.ReplaceAll(c.want, "{dir}", dir)

@@ -144,6 +144,9 @@ func deleteRun(ctx context.Context, f *Factory, groups []string, o deleteOptions
 		return err
 	}
 	shareDeleteNotes(f.IO.ErrOut, snap.Groups, false)
+	if plan.Cluster, err = r.clusterRef(); err != nil {
+		return err
+	}
 	return planThenApply(f, r, snap, plan, o, resetoffsets.ApplyDeleteGroups)
 }
 
@@ -163,6 +166,9 @@ func deleteOffsetsRun(ctx context.Context, f *Factory, group string, scope reset
 		return err
 	}
 	shareDeleteNotes(f.IO.ErrOut, snap.Groups, true)
+	if plan.Cluster, err = r.clusterRef(); err != nil {
+		return err
+	}
 	return planThenApply(f, r, snap, plan, o, resetoffsets.ApplyDeleteOffsets)
 }
 
@@ -178,6 +184,7 @@ func planThenApply(f *Factory, r *clusterRun, snap *describe.Snapshot, plan rese
 		return nil
 	}
 	undo := resetoffsets.UndoOfDelete(snap, plan, f.Now())
+	undo.Cluster = plan.Cluster // restorable on this cluster only
 	if len(undo.Rows) == 0 {
 		fmt.Fprintln(f.IO.ErrOut, "note: no committed offsets to keep, so no undo file")
 	} else {

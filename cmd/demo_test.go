@@ -8,8 +8,11 @@ import (
 
 // TestDemoTellsTheSandboxStory runs README's main command in-process and
 // checks that each seeded situation is visible in the tour.
+// The user's config file (here a broken one, with a context selected) is
+// not the tour's.
 func TestDemoTellsTheSandboxStory(t *testing.T) {
-	code, out, stderr := run(t, map[string]string{}, "demo")
+	broken := writeContexts(t, "contexts:\n  prod:\n    brokrs: [10.0.0.1:9092]\n")
+	code, out, stderr := run(t, map[string]string{"KGROUPS_CONFIG": broken, "KGROUPS_CONTEXT": "prod"}, "demo")
 	if code != 0 {
 		t.Fatalf("demo exit %d\n%s", code, stderr)
 	}
@@ -34,6 +37,7 @@ func TestDemoTellsTheSandboxStory(t *testing.T) {
 		{"empty share group with lag", `(?m)^jobs-replay +ERR +\d+ +jobs/\d STOP: no members`},
 		{"status judges the stopped group", `(?m)^audit-archiver +ERR +1750 +audit-log/0 STOP: commits stopped`},
 		{"explain live doctor finds the hot partition", `\[hot-partition\]`},
+		{"the reset plan names the sandbox by an id of its own", `(?m)^CLUSTER [A-Za-z0-9_-]{22} · 127\.0\.0\.1:\d+`},
 		{"reset plan explains clamping", `(?m)^audit-archiver +audit-log +0 +100 +400 +400 +1000 +clamped up to log start 400 \(100 was deleted\)$`},
 	}
 	for _, c := range checks {

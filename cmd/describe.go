@@ -184,6 +184,12 @@ func (o *DescribeOptions) selection() describe.Selection {
 }
 
 func describeRun(ctx context.Context, o *DescribeOptions) error {
+	if o.f.fanOut() {
+		if o.Watch > 0 {
+			return flagErrorf("--watch follows one cluster: name one --context")
+		}
+		return describeFanOut(ctx, o)
+	}
 	if o.Watch > 0 {
 		return watchRun(ctx, o)
 	}
@@ -200,12 +206,7 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 	if _, bad := outcome.(*FlagError); !bad {
 		// Filters and order apply to what was found; an unknown named
 		// group is still reported as such.
-		if o.lagFilter != nil {
-			describe.FilterLag(&doc, *o.lagFilter)
-		}
-		if o.Sort != "" {
-			describe.SortGroups(doc.Groups, o.Sort)
-		}
+		o.filter(&doc)
 	}
 	if len(doc.Groups) == 0 && !r.out.Structured() {
 		fmt.Fprintln(o.f.IO.ErrOut, "No groups matched.")
@@ -214,20 +215,7 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 	if _, bad := outcome.(*FlagError); bad && !r.out.Structured() {
 		return outcome // nothing found: no table, just the error (JSON/YAML still get their one document)
 	}
-	view := output.ViewOffsets
-	switch {
-	case o.Members:
-		view = output.ViewMembers
-	case o.State:
-		view = output.ViewState
-	case o.By == "group":
-		view = output.ViewByGroup
-	case o.By == "topic":
-		view = output.ViewByTopic
-	case o.By == "member":
-		view = output.ViewByMember
-	}
-	if err := r.out.Describe(doc, view); err != nil {
+	if err := r.out.Describe(doc, o.view()); err != nil {
 		return err
 	}
 	if o.topicName != "" && len(o.Groups) > 0 {
@@ -240,6 +228,32 @@ func describeRun(ctx context.Context, o *DescribeOptions) error {
 	return outcome
 }
 
+func (o *DescribeOptions) view() output.DescribeView {
+	switch {
+	case o.Members:
+		return output.ViewMembers
+	case o.State:
+		return output.ViewState
+	case o.By == "group":
+		return output.ViewByGroup
+	case o.By == "topic":
+		return output.ViewByTopic
+	case o.By == "member":
+		return output.ViewByMember
+	}
+	return output.ViewOffsets
+}
+
+// filter applies --lag and --sort to what was found.
+func (o *DescribeOptions) filter(doc *describe.Document) {
+	if o.lagFilter != nil {
+		describe.FilterLag(doc, *o.lagFilter)
+	}
+	if o.Sort != "" {
+		describe.SortGroups(doc.Groups, o.Sort)
+	}
+}
+
 // look reads and builds the document once (with time lag if asked).
 func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
 	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, o.selection())
@@ -247,7 +261,7 @@ func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
 		return describe.Document{}, r.explain(err)
 	}
 	for _, w := range snap.Warnings {
-		o.f.Warnf("%s", w)
+		r.warnf("%s", w)
 	}
 	doc := describe.Build(snap, describe.ViewOptions{Topic: o.topicName, Partitions: o.topicPartitions})
 	if o.TimeLag {

@@ -126,26 +126,18 @@ func containsFold(list []string, v string) bool {
 }
 
 func listRun(ctx context.Context, o *ListOptions) error {
+	if o.f.fanOut() {
+		return listFanOut(ctx, o)
+	}
 	r, err := o.f.startRun(ctx)
 	if err != nil {
 		return err
 	}
 	defer r.cancel()
-	ctx, p, clients := r.ctx, r.out, r.clients
-	sel := describe.Selection{All: true, States: o.States, Types: o.Types, Topic: o.Topic, Members: true, Offsets: o.Lag}
-	snap, err := describe.Fetch(ctx, clients.Kgo, sel)
+	p := r.out
+	doc, err := o.look(r)
 	if err != nil {
-		return r.explain(err)
-	}
-	for _, w := range snap.Warnings {
-		o.f.Warnf("%s", w)
-	}
-	doc := describe.BuildList(snap, true, o.Lag)
-	if o.lagFilter != nil {
-		describe.FilterListLag(&doc, *o.lagFilter)
-	}
-	if o.Sort != "" {
-		describe.SortList(doc.Groups, o.Sort)
+		return err
 	}
 	if len(doc.Groups) == 0 && !p.Structured() {
 		o.f.IO.ErrOut.Write([]byte("No groups matched.\n"))
@@ -154,8 +146,28 @@ func listRun(ctx context.Context, o *ListOptions) error {
 	if err := p.List(doc, o.Lag); err != nil {
 		return err
 	}
-	if len(snap.Warnings) > 0 {
+	if len(doc.Warnings) > 0 {
 		return &PartialError{Msg: "partial result: some brokers did not list their groups"}
 	}
 	return nil
+}
+
+// look reads one cluster's listing, filtered and sorted.
+func (o *ListOptions) look(r *clusterRun) (describe.ListDocument, error) {
+	sel := describe.Selection{All: true, States: o.States, Types: o.Types, Topic: o.Topic, Members: true, Offsets: o.Lag}
+	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, sel)
+	if err != nil {
+		return describe.ListDocument{}, r.explain(err)
+	}
+	for _, w := range snap.Warnings {
+		r.warnf("%s", w)
+	}
+	doc := describe.BuildList(snap, true, o.Lag)
+	if o.lagFilter != nil {
+		describe.FilterListLag(&doc, *o.lagFilter)
+	}
+	if o.Sort != "" {
+		describe.SortList(doc.Groups, o.Sort)
+	}
+	return doc, nil
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -30,12 +31,13 @@ type ResetOptions struct {
 	Target resetoffsets.Target
 	Scope  resetoffsets.Scope
 
-	Execute  bool
-	Force    bool
-	Share    bool // the named groups are share groups; one that does not exist is created as one
-	Export   string
-	UndoFile string
-	UndoOf   *resetoffsets.PlanFile // --undo-of: an earlier undo file to carry over
+	Execute      bool
+	Force        bool
+	ForceCluster bool // apply a --from-file plan made on another cluster
+	Share        bool // the named groups are share groups; one that does not exist is created as one
+	Export       string
+	UndoFile     string
+	UndoOf       *resetoffsets.PlanFile // --undo-of: an earlier undo file to carry over
 }
 
 // resetFlags are the raw target and scope flags, turned into a Target and
@@ -59,7 +61,8 @@ func NewCmdReset(f *Factory, comp *completions.Completer, runF func(*ResetOption
 		Aliases: []string{"seek"},
 		Short:   "Plan, then apply, a change of committed offsets (dry run unless --execute)",
 		Long: `Change a group's committed offsets. Without --execute nothing is written: the plan
-is printed (CURRENT-OFFSET, NEW-OFFSET, LOG-START, LOG-END and a NOTE saying when a
+is printed under a CLUSTER line naming the cluster (its id, the context and the
+bootstrap brokers) (CURRENT-OFFSET, NEW-OFFSET, LOG-START, LOG-END and a NOTE saying when a
 target was clamped into [log start, log end], had no record after a time, had no
 commit before, or the group does not exist yet).
 
@@ -100,7 +103,11 @@ $XDG_STATE_HOME/kgroups/undo, else ~/.local/state/kgroups/undo, named
 undo-GROUP-TIME-RANDOM.json; its path is printed. Re-running a plan that partly
 landed: with --from-file plan.json the new undo file restores the offsets from
 before the first run by itself; with a target flag, pass --undo-of FIRST-UNDO so
-the new undo file carries the first run's offsets.`,
+the new undo file carries the first run's offsets.
+
+A JSON/YAML plan (and an undo file) records the id of the cluster it was made on;
+--execute --from-file (or --undo-of) with a file from a cluster with another id
+is refused (exit 2, nothing written) unless --force-cluster. Kafka's CSV records no cluster and is not checked.`,
 		Example: `  # replay the last hour, review, then apply
   kgroups reset-offsets orders-svc --all-topics --by-duration PT1H
   kgroups reset-offsets orders-svc --all-topics --by-duration PT1H --export plan.json
@@ -142,6 +149,7 @@ the new undo file carries the first run's offsets.`,
 	fl.BoolVar(&raw.dryRun, "dry-run", false, "print the plan only (the default)")
 	fl.BoolVar(&opts.Force, "force", false, "with --execute: apply even if offsets moved since the plan was read")
 	fl.BoolVar(&opts.Share, "share", false, "the named groups are share groups: one that does not exist yet is created as a share group with these start offsets")
+	fl.BoolVar(&opts.ForceCluster, "force-cluster", false, "apply a --from-file plan (or carry an --undo-of file) made on another cluster")
 	fl.StringVar(&opts.Export, "export", "", "write the plan to `FILE` (.csv: Kafka's format; .json or .yaml: kgroups plan)")
 	fl.StringVar(&opts.UndoFile, "undo-file", "", "with --execute: write the undo plan to this new `FILE` (never overwritten)")
 	fl.StringVar(&raw.undoOf, "undo-of", "", "with --execute: carry this earlier undo `FILE` into the new one (re-run of a partial reset)")
@@ -187,6 +195,9 @@ func (o *ResetOptions) validate(fl *pflag.FlagSet, raw resetFlags) error {
 	}
 	if t.Kind != resetoffsets.FromFile && t.Kind != resetoffsets.ToGroup && !raw.allTopics && len(raw.topics) == 0 {
 		return flagErrorf("choose the partitions: --topic TOPIC[:P,...] (repeatable) or --all-topics")
+	}
+	if o.ForceCluster && t.Kind != resetoffsets.FromFile && raw.undoOf == "" {
+		return flagErrorf("--force-cluster only matters with --from-file or --undo-of (a plan records the cluster it was made on)")
 	}
 	if !o.Execute {
 		for name, set := range map[string]bool{"--force": o.Force, "--undo-file": o.UndoFile != "", "--undo-of": raw.undoOf != ""} {
@@ -312,6 +323,25 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 		return err
 	}
 	defer r.cancel()
+	// Which cluster this is, first: a plan file from another cluster is
+	// refused before its rows are checked against this one.
+	here, err := r.clusterRef()
+	if err != nil {
+		return err
+	}
+	for _, pf := range []*resetoffsets.PlanFile{o.Target.File, o.UndoOf} {
+		var mismatch *resetoffsets.ClusterMismatchError
+		if err := resetoffsets.CheckCluster(pf, here); errors.As(err, &mismatch) {
+			switch {
+			case o.ForceCluster:
+				o.f.Warnf("--force-cluster: %s", mismatch.Mismatch())
+			case o.Execute:
+				return err
+			default:
+				o.f.Warnf("%s: --execute will be refused (unless --force-cluster)", mismatch.Mismatch())
+			}
+		}
+	}
 	facts, err := resetoffsets.Load(r.ctx, r.clients.Kgo, o.selection(), o.Target, o.Scope)
 	if err != nil {
 		return r.explain(err)
@@ -323,6 +353,7 @@ func resetRun(ctx context.Context, o *ResetOptions) error {
 	if err != nil {
 		return err
 	}
+	plan.Cluster = here
 	if o.Export != "" {
 		if err := resetoffsets.WritePlanFile(o.Export, plan); err != nil {
 			return err
@@ -430,7 +461,7 @@ func (o *ResetOptions) apply(r *clusterRun, plan resetoffsets.Plan) error {
 	if err := r.out.ResetResult(res); err != nil {
 		return err
 	}
-	return resetOutcome(res, o.f.conn.timeout)
+	return resetOutcome(res, o.f.timeout())
 }
 
 // countGroupsRows counts the undo rows that belong to the plan's partitions.

@@ -127,7 +127,9 @@ func NewCmdRoot(f *Factory, build BuildInfo) *cobra.Command {
 		Long: `kgroups shows Kafka consumer groups and their lag, and changes their offsets safely.
 
 Connect with -b/--brokers, or KGROUPS_BROKERS, KAFKA_BROKERS, or bootstrap.servers
-in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sandbox'.`,
+in --command-config FILE (a Java client.properties), or name clusters once in the
+config file and pick one with --context ('kgroups context --help').
+No cluster? Run 'kgroups sandbox'.`,
 		Example: `  kgroups list --lag
   kgroups describe orders-svc
   kgroups describe --all -o json | jq '.groups[] | {group, total_lag}'
@@ -147,6 +149,8 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 	pf.StringVar(&f.conn.saslMechanism, "sasl-mechanism", "", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env KGROUPS_SASL_MECHANISM)")
 	pf.StringVar(&f.conn.saslUser, "sasl-user", "", "SASL user (env KGROUPS_SASL_USER)")
 	pf.StringVar(&f.conn.saslPassword, "sasl-password", "", "SASL password; visible to other users: prefer env KGROUPS_SASL_PASSWORD")
+	pf.StringSliceVar(&f.conn.contexts, "context", nil, "use this context of the config file (env KGROUPS_CONTEXT); list, describe and status take several: a,b")
+	pf.BoolVar(&f.conn.allContexts, "all-contexts", false, "list, describe, status: read every context of the config file")
 	pf.BoolVarP(&f.conn.verbose, "verbose", "v", false, "log the Kafka client's requests to stderr (never secrets)")
 	pf.StringVarP(&f.out.format, "output", "o", "table", "output format: "+strings.Join(output.Formats, ", "))
 	pf.BoolVar(&f.out.noHeaders, "no-headers", false, "omit table headers")
@@ -155,6 +159,8 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(output.ColorModes, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("brokers", cobra.NoFileCompletions)
 	_ = root.RegisterFlagCompletionFunc("timeout", cobra.NoFileCompletions)
+	_ = root.RegisterFlagCompletionFunc("context", f.completeContextList)
+	f.rootFlags = pf
 
 	comp := completions.New(func() (completions.Lister, error) {
 		c, err := f.Clients()
@@ -177,6 +183,7 @@ in --command-config FILE (a Java client.properties). No cluster? Run 'kgroups sa
 		NewCmdSandbox(f),
 		NewCmdDemo(f),
 		NewCmdDocs(f),
+		NewCmdContext(f),
 	)
 	return root
 }
@@ -201,5 +208,5 @@ func versionString(b BuildInfo) string {
 
 // withTimeout bounds one command's cluster work by --timeout.
 func (f *Factory) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, f.conn.timeout)
+	return context.WithTimeout(ctx, f.timeout())
 }

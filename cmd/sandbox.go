@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -122,12 +124,21 @@ stop. Needs no Kafka.`,
 			defer sb.Close()
 			addrs := strings.Join(sb.Addrs, ",")
 			fmt.Fprintf(f.IO.Out, "Sandbox cluster on %s (KGROUPS_BROKERS)\n", addrs)
+			// The tour talks to the sandbox only: not to the contexts of
+			// the user's config file (an empty one stands in for it).
+			noConfig, err := os.MkdirTemp("", "kgroups-demo-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(noConfig)
 			getenv := func(k string) string {
-				if k == "KGROUPS_BROKERS" {
+				switch k {
+				case "KGROUPS_BROKERS":
 					return addrs
-				}
-				if k == "KAFKA_BROKERS" {
+				case "KAFKA_BROKERS", "KGROUPS_CONTEXT":
 					return ""
+				case "KGROUPS_CONFIG":
+					return filepath.Join(noConfig, "config.yaml")
 				}
 				return f.Getenv(k)
 			}

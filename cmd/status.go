@@ -113,35 +113,21 @@ info, never; the old "err" still means error), 3 when one could not be judged.`,
 }
 
 func statusRun(ctx context.Context, o *StatusOptions) error {
+	if o.f.fanOut() {
+		return statusFanOut(ctx, o)
+	}
 	r, err := o.f.startRun(ctx)
 	if err != nil {
 		return err
 	}
 	defer r.cancel()
 	// The sampling window comes on top of --timeout.
-	ctx, cancel := context.WithTimeout(ctx, o.f.conn.timeout+o.Window)
+	ctx, cancel := context.WithTimeout(ctx, r.clients.Cfg.Timeout+o.Window)
 	defer cancel()
-	sel := describe.Selection{Groups: o.Groups, All: o.All}
-	if o.Regex != "" {
-		sel.Regex = regexp.MustCompile(o.Regex)
-	}
-	interval := o.Window / time.Duration(o.Samples-1)
-	samples, err := health.TakeSamples(ctx, r.clients.Kgo, sel, o.Samples, interval, o.f.Now, nil)
+	r.ctx = ctx
+	doc, err := o.look(r)
 	if err != nil {
-		return r.explain(err)
-	}
-	doc := health.EvaluateSamples(samples, o.AllowedLag)
-	if o.TimeLag {
-		last := samples[len(samples)-1]
-		views := make([]describe.GroupView, 0, len(last.Groups))
-		for _, g := range last.Groups {
-			views = append(views, g)
-		}
-		recs, err := health.RecordTimes(ctx, connector(r.clients.Cfg), health.WantedOffsets(views), 5*time.Second)
-		if err != nil {
-			return r.explain(err)
-		}
-		health.AddTimeLag(&doc, samples, recs, o.f.Now())
+		return err
 	}
 	if len(doc.Groups) == 0 && !r.out.Structured() {
 		fmt.Fprintln(o.f.IO.ErrOut, "No groups matched.")
@@ -163,6 +149,40 @@ func statusRun(ctx context.Context, o *StatusOptions) error {
 	if notFound {
 		return flagErrorf("group %s not found (kgroups list shows the groups that exist)", strings.Join(quoteAll(missing), ", "))
 	}
+	return o.verdict(doc.Groups, nil)
+}
+
+// look samples one cluster over the window and judges its groups.
+func (o *StatusOptions) look(r *clusterRun) (health.StatusDoc, error) {
+	sel := describe.Selection{Groups: o.Groups, All: o.All}
+	if o.Regex != "" {
+		sel.Regex = regexp.MustCompile(o.Regex)
+	}
+	interval := o.Window / time.Duration(o.Samples-1)
+	samples, err := health.TakeSamples(r.ctx, r.clients.Kgo, sel, o.Samples, interval, o.f.Now, nil)
+	if err != nil {
+		return health.StatusDoc{}, r.explain(err)
+	}
+	doc := health.EvaluateSamples(samples, o.AllowedLag)
+	if o.TimeLag {
+		last := samples[len(samples)-1]
+		views := make([]describe.GroupView, 0, len(last.Groups))
+		for _, g := range last.Groups {
+			views = append(views, g)
+		}
+		recs, err := health.RecordTimes(r.ctx, connector(r.clients.Cfg), health.WantedOffsets(views), 5*time.Second)
+		if err != nil {
+			return health.StatusDoc{}, r.explain(err)
+		}
+		health.AddTimeLag(&doc, samples, recs, o.f.Now())
+	}
+	return doc, nil
+}
+
+// verdict is exit 4 when a group is at or above --fail-on (or not found),
+// else 3 when a group could not be judged. clusterOf names each group's
+// cluster in the message (nil for one cluster).
+func (o *StatusOptions) verdict(groups []health.GroupStatus, clusterOf func(int) string) error {
 	threshold := health.Warn
 	switch o.FailOn {
 	case "error":
@@ -171,12 +191,16 @@ func statusRun(ctx context.Context, o *StatusOptions) error {
 		threshold = health.Unknown + 1 // no verdict fails the check
 	}
 	var bad, unknown []string
-	for _, g := range doc.Groups {
+	for i, g := range groups {
+		name := g.Group
+		if clusterOf != nil {
+			name = clusterOf(i) + "/" + name
+		}
 		switch {
 		case g.Level() == health.Unknown:
-			unknown = append(unknown, g.Group)
+			unknown = append(unknown, name)
 		case g.Level() >= threshold || (g.Level() == health.NotFound && o.FailOn != "never"):
-			bad = append(bad, g.Group+" "+g.Status)
+			bad = append(bad, name+" "+g.Status)
 		}
 	}
 	if len(bad) > 0 {

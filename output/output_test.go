@@ -287,7 +287,9 @@ func TestResetGolden(t *testing.T) {
 	plan := resetFixture()
 	p0 := int64(100)
 	msg := "refused by the broker: the group has active members (UNKNOWN_MEMBER_ID)"
-	res := resetoffsets.Result{SchemaVersion: 1, Kind: resetoffsets.ResultKind, Target: plan.Target, Failed: 1, Rows: []resetoffsets.ResultRow{
+	id, ctxName := "xK3p-cluster-id", "prod"
+	where := &resetoffsets.ClusterRef{ID: &id, Context: &ctxName, Bootstrap: []string{"kafka-1:9092", "kafka-2:9092"}}
+	res := resetoffsets.Result{SchemaVersion: 1, Kind: resetoffsets.ResultKind, Target: plan.Target, Failed: 1, Cluster: where, Rows: []resetoffsets.ResultRow{
 		{Group: "audit", Topic: "audit-log", Partition: 0, PriorOffset: &p0, NewOffset: 400, Status: "ok"},
 		{Group: "audit", Topic: "audit-log", Partition: 2, NewOffset: 400, Status: "failed", Error: &msg},
 	}}
@@ -301,7 +303,7 @@ func TestResetGolden(t *testing.T) {
 	}
 	topic, part, off := "orders", int32(3), int64(42)
 	why := "the group is Stable with 2 member(s): the broker will refuse (NON_EMPTY_GROUP)"
-	groups := resetoffsets.DeleteDoc{SchemaVersion: 1, Kind: resetoffsets.DeleteGroupsKind, Rows: []resetoffsets.DeleteRow{
+	groups := resetoffsets.DeleteDoc{SchemaVersion: 1, Kind: resetoffsets.DeleteGroupsKind, Cluster: &resetoffsets.ClusterRef{Bootstrap: []string{"127.0.0.1:9092"}}, Rows: []resetoffsets.DeleteRow{
 		{Group: "old-job", State: "Empty", Status: "will delete"},
 		{Group: "busy", State: "Stable", Members: 2, Status: "will be refused", Error: &why},
 	}}

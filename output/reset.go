@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kgroups/kgroups/resetoffsets"
 )
@@ -11,6 +12,7 @@ func (p *Printer) ResetPlan(plan resetoffsets.Plan) error {
 	if p.Structured() {
 		return p.Data(plan)
 	}
+	p.clusterLine(plan.Cluster)
 	t := newTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "LOG-START", "LOG-END", "NOTE").
 		alignRight("PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "LOG-START", "LOG-END")
 	for _, r := range plan.Rows {
@@ -32,6 +34,7 @@ func (p *Printer) ResetResult(res resetoffsets.Result) error {
 	if p.Structured() {
 		return p.Data(res)
 	}
+	p.clusterLine(res.Cluster)
 	t := newTable("GROUP", "TOPIC", "PARTITION", "PRIOR-OFFSET", "NEW-OFFSET", "STATUS").
 		alignRight("PARTITION", "PRIOR-OFFSET", "NEW-OFFSET")
 	for _, r := range res.Rows {
@@ -49,6 +52,7 @@ func (p *Printer) Delete(doc resetoffsets.DeleteDoc) error {
 	if p.Structured() {
 		return p.Data(doc)
 	}
+	p.clusterLine(doc.Cluster)
 	perPartition := doc.Kind == resetoffsets.DeleteOffsetsKind
 	var t *table
 	if perPartition {
@@ -73,4 +77,22 @@ func (p *Printer) Delete(doc resetoffsets.DeleteDoc) error {
 		}
 	}
 	return t.render(p.w, p.opts.NoHeaders)
+}
+
+// clusterLine heads a write's plan and result with the cluster it goes to
+// (not with --no-headers, which scripts parse).
+func (p *Printer) clusterLine(c *resetoffsets.ClusterRef) {
+	if c == nil || p.opts.NoHeaders {
+		return
+	}
+	id := "-"
+	if c.ID != nil {
+		id = *c.ID
+	}
+	parts := []string{p.st.paint(p.st.bold, "CLUSTER "+id)}
+	if c.Context != nil {
+		parts = append(parts, "context "+*c.Context)
+	}
+	parts = append(parts, strings.Join(c.Bootstrap, ","))
+	fmt.Fprintln(p.w, strings.Join(parts, " · "))
 }

@@ -104,6 +104,8 @@ type Result struct {
 	// UndoFile is the undo plan written before the first commit (null when
 	// none was needed: no partition had a commit before).
 	UndoFile *string `json:"undo_file" yaml:"undo_file"`
+	// Cluster is the cluster written to (the plan's).
+	Cluster *ClusterRef `json:"cluster" yaml:"cluster"`
 }
 
 // Per-row outcomes of Apply. A row is "ok" only when the broker confirmed
@@ -152,7 +154,7 @@ func Inactive(g describe.GroupFacts) bool {
 // that no offset moved. The broker refuses the commit too if a member
 // joined in between.
 func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (Result, error) {
-	res := Result{SchemaVersion: 1, Kind: ResultKind, Target: plan.Target, Rows: []ResultRow{}}
+	res := Result{SchemaVersion: 1, Kind: ResultKind, Target: plan.Target, Rows: []ResultRow{}, Cluster: plan.Cluster}
 	groups := plan.Groups()
 	snap, err := describe.Fetch(ctx, cl, describe.Selection{Groups: groups, Offsets: true, Members: true})
 	if err != nil {
@@ -179,7 +181,7 @@ func Apply(ctx context.Context, cl *kgo.Client, plan Plan, opts ApplyOptions) (R
 	}
 
 	var moved []string
-	undo := Plan{SchemaVersion: 1, Kind: PlanKind, Target: undoPrefix + plan.Target, CreatedAt: plan.CreatedAt, Rows: []Row{}}
+	undo := Plan{SchemaVersion: 1, Kind: PlanKind, Target: undoPrefix + plan.Target, CreatedAt: plan.CreatedAt, Cluster: plan.Cluster, Rows: []Row{}}
 	for _, r := range plan.Rows {
 		g := now[r.Group]
 		tp := describe.TP{Topic: r.Topic, Partition: r.Partition}

@@ -28,6 +28,8 @@ type DeleteDoc struct {
 	Executed      bool        `json:"executed" yaml:"executed"`
 	Rows          []DeleteRow `json:"rows" yaml:"rows"`
 	Failed        int         `json:"failed" yaml:"failed"`
+	// Cluster is the cluster the groups are deleted from.
+	Cluster *ClusterRef `json:"cluster" yaml:"cluster"`
 
 	share bool // delete-offsets of a share group: DeleteShareGroupOffsets
 }

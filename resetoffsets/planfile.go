@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kgroups/kgroups/internal/errs"
 )
 
 // PlanKind marks a kgroups reset plan document.
@@ -28,7 +30,72 @@ type Plan struct {
 	Kind          string `json:"kind" yaml:"kind"`
 	Target        string `json:"target" yaml:"target"`
 	CreatedAt     string `json:"created_at" yaml:"created_at"`
-	Rows          []Row  `json:"rows" yaml:"rows"`
+	// Cluster is the cluster the plan was made on (null in a plan written
+	// before kgroups recorded it); applying it elsewhere is refused.
+	Cluster *ClusterRef `json:"cluster" yaml:"cluster"`
+	Rows    []Row       `json:"rows" yaml:"rows"`
+}
+
+// ClusterRef names a cluster: its id (from Metadata; null when the broker
+// reports none), the config-file context and the bootstrap brokers used.
+type ClusterRef struct {
+	ID        *string  `json:"id" yaml:"id"`
+	Context   *string  `json:"context" yaml:"context"`
+	Bootstrap []string `json:"bootstrap" yaml:"bootstrap"`
+}
+
+// String is "cluster ID (context NAME, BOOTSTRAP)".
+func (c *ClusterRef) String() string {
+	if c == nil {
+		return "an unrecorded cluster"
+	}
+	id := "with no id"
+	if c.ID != nil {
+		id = *c.ID
+	}
+	where := strings.Join(c.Bootstrap, ",")
+	if c.Context != nil {
+		where = "context " + *c.Context + ", " + where
+	}
+	if where == "" {
+		return "cluster " + id
+	}
+	return "cluster " + id + " (" + where + ")"
+}
+
+// ClusterMismatchError is a plan file applied to another cluster than the
+// one it was made on: a refusal (exit 2), nothing changed.
+type ClusterMismatchError struct {
+	File       string
+	Made, Here *ClusterRef
+}
+
+// Mismatch says which cluster the plan was made on and which this is.
+func (e *ClusterMismatchError) Mismatch() string {
+	if e.Here == nil || e.Here.ID == nil {
+		return fmt.Sprintf("%s was made on %s, and this cluster reports no id, so it cannot be told apart", e.File, e.Made)
+	}
+	return fmt.Sprintf("%s was made on %s, but this is %s", e.File, e.Made, e.Here)
+}
+
+func (e *ClusterMismatchError) Error() string {
+	return e.Mismatch() + "; nothing was changed (--force-cluster applies it here anyway)"
+}
+
+// ExitCode: a refusal, nothing changed (2).
+func (e *ClusterMismatchError) ExitCode() int { return errs.ExitUsage }
+
+// CheckCluster refuses to apply a plan file recorded on another cluster
+// than here. A file that recorded no cluster id (Kafka's CSV, an older
+// plan) is not checked.
+func CheckCluster(pf *PlanFile, here *ClusterRef) error {
+	if pf == nil || pf.Cluster == nil || pf.Cluster.ID == nil {
+		return nil
+	}
+	if here == nil || here.ID == nil || *here.ID != *pf.Cluster.ID {
+		return &ClusterMismatchError{File: pf.Path, Made: pf.Cluster, Here: here}
+	}
+	return nil
 }
 
 // Row is one partition's change.
@@ -58,10 +125,11 @@ func (p Plan) Groups() []string {
 
 // PlanFile is a --from-file input: AK CSV or a kgroups JSON/YAML plan.
 type PlanFile struct {
-	Path   string
-	Format string // "csv", "json" or "yaml"
-	Target string // JSON/YAML plans: the target they were made with
-	Rows   []FileRow
+	Path    string
+	Format  string      // "csv", "json" or "yaml"
+	Target  string      // JSON/YAML plans: the target they were made with
+	Cluster *ClusterRef // JSON/YAML plans: the cluster they were made on (nil: not recorded)
+	Rows    []FileRow
 }
 
 // Recorded reports whether the file recorded each row's current offset at

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kgroups/kgroups/internal/errs"
 )
 
 func TestParseCSVPlans(t *testing.T) {
@@ -81,15 +83,19 @@ func TestBadJSONPlans(t *testing.T) {
 		`{"schema_version":1,"kind":"something-else","rows":[]}`:     `"kind" is "something-else"`,
 		`{"schema_version":2,"kind":"kgroups-reset-plan","rows":[]}`: "schema_version 2 is not supported",
 		head + `]}`: "the plan has no rows",
-		row(`"group":"","topic":"t","partition":0,"new_offset":1`):     "rows[0]: empty group",
-		row(`"group":"g","topic":"t","partition":-1,"new_offset":1`):   "rows[0]: partition -1 is not a partition number",
-		row(`"group":"g","topic":"t","partition":0,"new_offset":-4`):   "rows[0]: new_offset -4 is negative",
-		row(`"group":"g","topic":"t","partition":0,"new_offset":"x"`):  `rows[0]: "new_offset" is "x"; want a whole number`,
-		row(`"group":"g","topic":"t","partition":0,"new_offset":1.5`):  `rows[0]: "new_offset" is 1.5; want a whole number`,
-		row(`"group":"g","topic":"t","partition":"0","new_offset":1`):  `rows[0]: "partition" is "0"; want a whole number`,
-		row(`"group":"g","topic":"t","partition":0,"new_offset":null`): `rows[0]: "new_offset" is null`,
-		row(`"group":7,"topic":"t","partition":0,"new_offset":1`):      `rows[0]: "group" is 7; want a string`,
-		"{\n\"schema_version\": 1,\n\"kind\": ,\n}":                    "plan.json:3: not valid JSON",
+		row(`"group":"","topic":"t","partition":0,"new_offset":1`):                                 "rows[0]: empty group",
+		row(`"group":"g","topic":"t","partition":-1,"new_offset":1`):                               "rows[0]: partition -1 is not a partition number",
+		row(`"group":"g","topic":"t","partition":0,"new_offset":-4`):                               "rows[0]: new_offset -4 is negative",
+		row(`"group":"g","topic":"t","partition":0,"new_offset":"x"`):                              `rows[0]: "new_offset" is "x"; want a whole number`,
+		row(`"group":"g","topic":"t","partition":0,"new_offset":1.5`):                              `rows[0]: "new_offset" is 1.5; want a whole number`,
+		row(`"group":"g","topic":"t","partition":"0","new_offset":1`):                              `rows[0]: "partition" is "0"; want a whole number`,
+		row(`"group":"g","topic":"t","partition":0,"new_offset":null`):                             `rows[0]: "new_offset" is null`,
+		row(`"group":7,"topic":"t","partition":0,"new_offset":1`):                                  `rows[0]: "group" is 7; want a string`,
+		`{"schema_version":1,"kind":"kgroups-reset-plan","cluster":{"idd":"x"},"rows":[]}`:         `cluster: "idd" is not a key (did you mean "id"?)`,
+		`{"schema_version":1,"kind":"kgroups-reset-plan","cluster":{"id":7},"rows":[]}`:            `cluster: "id" is 7; want a string or null`,
+		`{"schema_version":1,"kind":"kgroups-reset-plan","cluster":"prod","rows":[]}`:              `"cluster" is "prod"; want an object with id, context, bootstrap`,
+		`{"schema_version":1,"kind":"kgroups-reset-plan","cluster":{"bootstrap":"h:1"},"rows":[]}`: `cluster: "bootstrap" is "h:1"; want a list`,
+		"{\n\"schema_version\": 1,\n\"kind\": ,\n}":                                                "plan.json:3: not valid JSON",
 		// The measured defects: a missing or misspelt key must never mean 0.
 		row(`"group":"g","topic":"t","partition":0`):                                         `rows[0]: no "new_offset": every row needs group, topic, partition, new_offset`,
 		row(`"group":"g","topic":"t","partition":0,"new_ofset":90`):                          `rows[0]: "new_ofset" is not a plan key (did you mean "new_offset"?)`,
@@ -186,7 +192,8 @@ func TestCSVQuoting(t *testing.T) {
 func TestPlanRoundTrip(t *testing.T) {
 	t.Parallel()
 	c := int64(40)
-	p := Plan{SchemaVersion: 1, Kind: PlanKind, Target: "--to-earliest", Rows: []Row{
+	id, ctxName := "Zq1-id", "prod"
+	p := Plan{SchemaVersion: 1, Kind: PlanKind, Target: "--to-earliest", Cluster: &ClusterRef{ID: &id, Context: &ctxName, Bootstrap: []string{"h:1", "h:2"}}, Rows: []Row{
 		{Group: "a,b", Topic: "orders", Partition: 0, CurrentOffset: &c, NewOffset: 3},
 		{Group: `say "hi"`, Topic: "orders", Partition: 1, NewOffset: 4},
 		{Group: "zürich ✓", Topic: "orders.v2", Partition: 2, NewOffset: 5},
@@ -213,6 +220,12 @@ func TestPlanRoundTrip(t *testing.T) {
 		}
 		if ext != ".csv" && (pf.Rows[0].Current == nil || *pf.Rows[0].Current != 40 || pf.Rows[1].Current != nil) {
 			t.Errorf("%s: current offsets lost: %+v", ext, pf.Rows)
+		}
+		switch {
+		case ext == ".csv" && pf.Cluster != nil:
+			t.Errorf("csv: a cluster came back from a format that cannot hold one: %+v", pf.Cluster)
+		case ext != ".csv" && (pf.Cluster == nil || pf.Cluster.String() != "cluster Zq1-id (context prod, h:1,h:2)"):
+			t.Errorf("%s: cluster lost: %v", ext, pf.Cluster)
 		}
 	}
 }
@@ -291,4 +304,25 @@ func FuzzParsePlanFileJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCheckCluster(t *testing.T) {
+	t.Parallel()
+	a, b := "A", "B"
+	made := &PlanFile{Path: "plan.json", Cluster: &ClusterRef{ID: &a, Bootstrap: []string{"h:1"}}}
+	if err := CheckCluster(made, &ClusterRef{ID: &a}); err != nil {
+		t.Fatalf("same cluster: %v", err)
+	}
+	for _, here := range []*ClusterRef{{ID: &b}, {}, nil} {
+		var mm *ClusterMismatchError
+		err := CheckCluster(made, here)
+		if !errors.As(err, &mm) || errs.Code(err) != errs.ExitUsage || !strings.Contains(err.Error(), "plan.json was made on cluster A (h:1)") {
+			t.Fatalf("here %+v: %v", here, err)
+		}
+	}
+	for _, pf := range []*PlanFile{nil, {Path: "k.csv"}, {Path: "old.json", Cluster: &ClusterRef{}}} {
+		if err := CheckCluster(pf, &ClusterRef{ID: &b}); err != nil {
+			t.Fatalf("%+v recorded no cluster id, yet: %v", pf, err)
+		}
+	}
 }

@@ -19,7 +19,8 @@ import (
 // key, a value of the wrong type or anything after the document is an
 // error naming the file, the row and the key — never a silent zero.
 var (
-	planKeys     = []string{"schema_version", "kind", "target", "created_at", "rows"}
+	planKeys     = []string{"schema_version", "kind", "target", "created_at", "cluster", "rows"}
+	clusterKeys  = []string{"id", "context", "bootstrap"}
 	planRequired = []string{"schema_version", "kind", "rows"}
 	rowKeys      = []string{"group", "topic", "partition", "current_offset", "new_offset", "log_start_offset", "log_end_offset", "note"}
 	rowRequired  = []string{"group", "topic", "partition", "new_offset"}
@@ -118,6 +119,12 @@ func (sp *strictPlan) document() error {
 			if _, err := sp.str(key, "", true); err != nil {
 				return err
 			}
+		case "cluster":
+			c, err := sp.cluster()
+			if err != nil {
+				return err
+			}
+			sp.file.Cluster = c
 		case "rows":
 			if err := sp.rows(); err != nil {
 				return err
@@ -215,6 +222,47 @@ func (sp *strictPlan) str(key, where string, nullable bool) (*string, error) {
 		return nil, sp.errorf("%s%q is %s; want a string", where, key, raw)
 	}
 	return &s, nil
+}
+
+// cluster reads the "cluster" object (or null): id, context, bootstrap.
+func (sp *strictPlan) cluster() (*ClusterRef, error) {
+	raw, err := sp.value()
+	if err != nil {
+		return nil, err
+	}
+	if string(raw) == "null" {
+		return nil, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, sp.errorf("\"cluster\" is %s; want an object with %s", raw, strings.Join(clusterKeys, ", "))
+	}
+	c := &ClusterRef{}
+	for k, v := range m {
+		switch k {
+		case "id", "context":
+			var s *string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return nil, sp.errorf("cluster: %q is %s; want a string or null", k, v)
+			}
+			if k == "id" {
+				c.ID = s
+			} else {
+				c.Context = s
+			}
+		case "bootstrap":
+			if err := json.Unmarshal(v, &c.Bootstrap); err != nil {
+				return nil, sp.errorf("cluster: \"bootstrap\" is %s; want a list of host:port strings", v)
+			}
+		default:
+			hint := ""
+			if near := suggest.Closest(k, clusterKeys, 3); near != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			return nil, sp.errorf("cluster: %q is not a key%s; keys: %s", k, hint, strings.Join(clusterKeys, ", "))
+		}
+	}
+	return c, nil
 }
 
 func (sp *strictPlan) rows() error {
