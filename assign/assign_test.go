@@ -256,7 +256,9 @@ func TestProperties(t *testing.T) {
 		}
 		// Sticky keeps owners: feeding the result back as the prior
 		// assignment changes nothing.
-		if combo[0] == Sticky || combo[0] == CooperativeSticky {
+		// (kgo's eager sticky is not fed its prior assignment: its members
+		// send none, so it is not sticky across rebalances.)
+		if (combo[0] == Sticky || combo[0] == CooperativeSticky) && combo != [2]string{Sticky, FranzGo} {
 			again := s
 			again.Members = nil
 			for _, m := range s.Members {

@@ -6,16 +6,22 @@ import (
 
 // Doc is `kgroups assign -o json`.
 type Doc struct {
-	SchemaVersion int         `json:"schema_version" yaml:"schema_version"`
-	Assignor      string      `json:"assignor" yaml:"assignor"`
-	Client        string      `json:"client" yaml:"client"`
-	Assignment    Assignment  `json:"assignment" yaml:"assignment"`
-	IdleMembers   []string    `json:"idle_members" yaml:"idle_members"`
-	Stats         Stats       `json:"stats" yaml:"stats"`
-	Current       Assignment  `json:"current" yaml:"current"` // --from-group: the group's assignment now
-	Simulation    *SimDoc     `json:"simulation" yaml:"simulation"`
-	Compare       []CompareTo `json:"compare" yaml:"compare"`
-	Notes         []string    `json:"notes" yaml:"notes"`
+	SchemaVersion int        `json:"schema_version" yaml:"schema_version"`
+	Assignor      string     `json:"assignor" yaml:"assignor"`
+	Client        string     `json:"client" yaml:"client"`
+	Assignment    Assignment `json:"assignment" yaml:"assignment"`
+	IdleMembers   []string   `json:"idle_members" yaml:"idle_members"`
+	Stats         Stats      `json:"stats" yaml:"stats"`
+	Current       Assignment `json:"current" yaml:"current"` // --from-group: the group's assignment now
+	// Target: cooperative, when round 1 (assignment) withholds partitions
+	// that change owner: where they land in the follow-up rebalance; null
+	// otherwise. Revoked lists those partitions (from: the owner revoking
+	// them, to: where they land).
+	Target     Assignment  `json:"target" yaml:"target"`
+	Revoked    []Move      `json:"revoked" yaml:"revoked"`
+	Simulation *SimDoc     `json:"simulation" yaml:"simulation"`
+	Compare    []CompareTo `json:"compare" yaml:"compare"`
+	Notes      []string    `json:"notes" yaml:"notes"`
 }
 
 // Stats summarise an assignment.
@@ -38,17 +44,23 @@ type TopicStats struct {
 
 // SimDoc is a join/leave simulation.
 type SimDoc struct {
-	Join     int        `json:"join" yaml:"join"`
-	Leave    []string   `json:"leave" yaml:"leave"`
-	Protocol string     `json:"protocol" yaml:"protocol"`
-	Before   Assignment `json:"before" yaml:"before"`
-	Round1   Assignment `json:"round1" yaml:"round1"`
-	After    Assignment `json:"after" yaml:"after"`
-	Moves    []Move     `json:"moves" yaml:"moves"`
-	Moved    int        `json:"moved" yaml:"moved"`
-	Paused   int        `json:"paused" yaml:"paused"`
-	Rounds   int        `json:"rounds" yaml:"rounds"`
-	Total    int        `json:"total" yaml:"total"`
+	Join    int      `json:"join" yaml:"join"`
+	JoinIDs []string `json:"join_ids" yaml:"join_ids"` // the joiners' member ids, given or invented
+	// DependsOnIDs: the result changes when the joiners' ids sort
+	// elsewhere (range, roundrobin and the sticky family order members by
+	// id); null when nobody joins.
+	DependsOnIDs *bool      `json:"depends_on_member_ids" yaml:"depends_on_member_ids"`
+	Leave        []string   `json:"leave" yaml:"leave"`
+	Protocol     string     `json:"protocol" yaml:"protocol"`
+	Before       Assignment `json:"before" yaml:"before"`
+	Round1       Assignment `json:"round1" yaml:"round1"`
+	After        Assignment `json:"after" yaml:"after"`
+	Moves        []Move     `json:"moves" yaml:"moves"`
+	Revoked      []Move     `json:"revoked" yaml:"revoked"` // held by nobody in round 1: revoked from, lands on
+	Moved        int        `json:"moved" yaml:"moved"`
+	Paused       int        `json:"paused" yaml:"paused"`
+	Rounds       int        `json:"rounds" yaml:"rounds"`
+	Total        int        `json:"total" yaml:"total"`
 }
 
 // CompareTo is another assignor on the same input.
@@ -109,8 +121,10 @@ func Notes(s Scenario) []string {
 		out = append(out, "uniform: Kafka orders topics by topic ids (a HashSet, or signed id order for different subscriptions) and members by a HashMap; kgroups uses topic names and member ids, so multi-topic results may differ from the broker's; Kafka 4.1+ (KAFKA-18688) lets any member keep the extra partition")
 	case s.Client == Librdkafka && s.Assignor == CooperativeSticky:
 		out = append(out, "librdkafka cooperative-sticky is modelled with the general sticky algorithm and librdkafka's cooperative adjustment: exact for fresh groups and stable groups; with uneven prior ownership librdkafka may move different partitions (it moves partition 0 first where Java keeps the lowest)")
-	case s.Client == FranzGo && (s.Assignor == Sticky || s.Assignor == CooperativeSticky):
-		out = append(out, "franz-go's sticky balancer is its own algorithm (kgo's code is run here): balanced and sticky, not Java-identical")
+	case s.Client == FranzGo && s.Assignor == Sticky:
+		out = append(out, "franz-go's eager sticky balancer (kgo's code is run here): an eager kgo member revokes everything and rejoins with no previous assignment (consumer_group.go: lastAssigned = nil), so every rebalance assigns afresh and nothing stays sticky")
+	case s.Client == FranzGo && s.Assignor == CooperativeSticky:
+		out = append(out, "franz-go's cooperative-sticky balancer is its own algorithm (kgo's code is run here, fed the owned partitions each member sends): balanced and sticky, not Java-identical")
 	case s.Client == Librdkafka && hasStatic(s.Members):
 		out = append(out, "librdkafka compares instance ids only when both members have one: with mixed static and dynamic members its order is not well defined")
 	}

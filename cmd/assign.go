@@ -27,7 +27,7 @@ type AssignOptions struct {
 func NewCmdAssign(f *Factory, comp *completions.Completer, runF func(*AssignOptions) error) *cobra.Command {
 	opts := &AssignOptions{f: f}
 	var consumers, partitions, join int
-	var topics, leave []string
+	var topics, leave, joinIDs []string
 	var file, compare string
 	cmd := &cobra.Command{
 		Use:   "assign",
@@ -47,9 +47,14 @@ Input: --consumers N --partitions P (one topic), --topic NAME=P (repeatable),
 subscriptions and partitions; dials the cluster).
 --join N / --leave MEMBER simulate a change: before and after, which partitions
 move, and how many pause (eager: all; cooperative: the moving ones, over two
-rebalances). --compare A,B shows other assignors on the same input.`,
+rebalances). --join-id ID names a joiner (repeatable): assignors order members
+by id, and the output says when the result depends on it. Each client rejoins
+as it really does (franz-go's eager sticky sends no previous assignment).
+A cooperative preview shows round 1 and the target, and where each withheld
+partition lands. --compare A,B shows other assignors on the same input.`,
 		Example: `  kgroups assign --assignor range --consumers 3 --topic orders=12 --topic payments=6
   kgroups assign --assignor cooperative-sticky --consumers 4 --partitions 12 --join 1
+  kgroups assign --from-group orders-svc --join-id rdkafka-5c1e-4b7a
   kgroups assign --assignor range --consumers 8 --partitions 6 --compare roundrobin,cooperative-sticky
   kgroups assign --from-group orders-svc --assignor cooperative-sticky --client librdkafka --leave c02
   kgroups assign --from-file scenario.json -o json`,
@@ -72,7 +77,20 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 			if join < 0 {
 				return flagErrorf("--join %d: want 0 or more", join)
 			}
-			opts.Change = assign.Change{Join: join, Leave: leave}
+			seenJoin := map[string]bool{}
+			for _, id := range joinIDs {
+				if strings.TrimSpace(id) == "" {
+					return flagErrorf("--join-id %q: want a member id", id)
+				}
+				if seenJoin[id] {
+					return flagErrorf("--join-id %s is given twice", id)
+				}
+				seenJoin[id] = true
+			}
+			if fl.Changed("join") && join < len(joinIDs) {
+				return flagErrorf("--join %d with %d --join-id: --join counts every joiner, named or not (want at least %d)", join, len(joinIDs), len(joinIDs))
+			}
+			opts.Change = assign.Change{Join: max(join, len(joinIDs)), JoinIDs: joinIDs, Leave: leave}
 			if compare != "" {
 				opts.Compare = strings.Split(compare, ",")
 				for _, a := range opts.Compare {
@@ -80,7 +98,7 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 						return flagErrorf("--compare %q: %q is not an assignor; use: %s", compare, a, strings.Join(assign.Assignors, ", "))
 					}
 				}
-				if join > 0 || len(leave) > 0 {
+				if opts.Change.Join > 0 || len(leave) > 0 {
 					return flagErrorf("--compare shows assignments side by side; simulate --join/--leave for one assignor at a time")
 				}
 			}
@@ -125,7 +143,8 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 	fl.StringArrayVar(&topics, "topic", nil, "a subscribed topic and its partition count, `NAME=PARTITIONS` (repeatable; the old NAME:PARTITIONS still works, with a notice)")
 	fl.StringVar(&file, "from-file", "", "scenario `FILE` (JSON: assignor, client, topics, members with subscription/owned/generation)")
 	fl.StringVar(&opts.FromGroup, "from-group", "", "read members, subscriptions and partitions from this live group")
-	fl.IntVar(&join, "join", 0, "simulate N consumers joining")
+	fl.IntVar(&join, "join", 0, "simulate N consumers joining (ids from --join-id, else joiner-1, joiner-2, ...)")
+	fl.StringArrayVar(&joinIDs, "join-id", nil, "a joiner's member `ID` (repeatable; implies --join): range, roundrobin and sticky order members by id")
 	fl.StringArrayVar(&leave, "leave", nil, "simulate this member leaving (repeatable)")
 	fl.StringVar(&compare, "compare", "", "also show these assignors on the same input, e.g. roundrobin,cooperative-sticky")
 	_ = cmd.RegisterFlagCompletionFunc("assignor", cobra.FixedCompletions(assign.Assignors, cobra.ShellCompDirectiveNoFileComp))
@@ -219,7 +238,7 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 		}
 		s, current = live, now
 	}
-	doc := assign.Doc{SchemaVersion: 1, Assignor: s.Assignor, Client: s.Client, Notes: assign.Notes(s), Compare: []assign.CompareTo{}}
+	doc := assign.Doc{SchemaVersion: 1, Assignor: s.Assignor, Client: s.Client, Notes: assign.Notes(s), Compare: []assign.CompareTo{}, Revoked: []assign.Move{}}
 	if doc.Notes == nil {
 		doc.Notes = []string{}
 	}
@@ -236,15 +255,37 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 		if leave == nil {
 			leave = []string{}
 		}
-		doc.Simulation = &assign.SimDoc{Join: o.Change.Join, Leave: leave, Protocol: sim.Protocol, Before: sim.Before, Round1: sim.Round1,
-			After: sim.After, Moves: sim.Moves, Moved: len(sim.Moves), Paused: sim.Paused, Rounds: sim.Rounds, Total: sim.Total}
+		doc.Simulation = &assign.SimDoc{Join: o.Change.Join, JoinIDs: o.Change.Joiners(s.Members), Leave: leave, Protocol: sim.Protocol, Before: sim.Before, Round1: sim.Round1,
+			After: sim.After, Moves: sim.Moves, Revoked: sim.Revoked, Moved: len(sim.Moves), Paused: sim.Paused, Rounds: sim.Rounds, Total: sim.Total}
+		if err := variantsNote(&doc, s, &o.Change); err != nil {
+			return err
+		}
+		if o.Change.Join > 0 {
+			depends, err := assign.DependsOnJoinerIDs(s, o.Change)
+			if err != nil {
+				return err
+			}
+			doc.Simulation.DependsOnIDs = &depends
+			switch {
+			case depends && len(o.Change.JoinIDs) < o.Change.Join:
+				doc.Notes = append(doc.Notes, "the result depends on the joiners' member ids (this assignor orders members by id) and joiner-N ids were invented here: a real joiner's id (client id + UUID, or its group.instance.id when static) sorts elsewhere among its peers' — give it with --join-id")
+			case depends:
+				doc.Notes = append(doc.Notes, "the result depends on the joiners' member ids (this assignor orders members by id); computed with the --join-id ids as given")
+			}
+		}
 		return p.Assign(doc)
 	}
-	a, err := assign.Assign(s)
+	a, target, revoked, err := assign.Stages(s)
 	if err != nil {
 		return err
 	}
-	doc.Assignment, doc.Current = a, current
+	doc.Assignment, doc.Current, doc.Revoked = a, current, revoked
+	if err := variantsNote(&doc, s, nil); err != nil {
+		return err
+	}
+	if len(revoked) > 0 {
+		doc.Target = target
+	}
 	doc.Stats, doc.IdleMembers = assign.StatsOf(s, a)
 	for _, other := range o.Compare {
 		cs := s
@@ -258,4 +299,16 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 		doc.Notes = append(doc.Notes, assign.Notes(cs)...)
 	}
 	return p.Assign(doc)
+}
+
+// variantsNote says when the flavour's result is one of several for the
+// same input (kgo's sticky balancers with several topics).
+func variantsNote(doc *assign.Doc, s assign.Scenario, ch *assign.Change) error {
+	const runs = 8
+	n, err := assign.Variants(s, ch, runs)
+	if err != nil || n <= 1 {
+		return err
+	}
+	doc.Notes = append(doc.Notes, fmt.Sprintf("franz-go's sticky balancer numbers topics in Go map iteration order (internal/sticky: newBalancer ranges over the topics map), so this input gave %d different assignments in %d runs: the leader's plan is one of them", n, runs))
+	return nil
 }

@@ -61,3 +61,62 @@ func TestAssignCommand(t *testing.T) {
 		t.Fatalf("from-file:\n%s", out)
 	}
 }
+
+// --join-id names the joiners; the output says the result depends on them.
+func TestAssignJoinIDs(t *testing.T) {
+	t.Parallel()
+	code, out, stderr := run(t, nil, "assign", "--assignor", "range", "--consumers", "3", "--partitions", "8", "--join-id", "c04", "-o", "json")
+	var doc struct {
+		Notes      []string `json:"notes"`
+		Simulation struct {
+			Join      int      `json:"join"`
+			JoinIDs   []string `json:"join_ids"`
+			DependsOn *bool    `json:"depends_on_member_ids"`
+			Moved     int      `json:"moved"`
+			After     map[string]map[string][]int32
+		} `json:"simulation"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 {
+		t.Fatalf("exit %d %v\n%s%s", code, err, out, stderr)
+	}
+	sim := doc.Simulation
+	if sim.Join != 1 || strings.Join(sim.JoinIDs, ",") != "c04" || sim.DependsOn == nil || !*sim.DependsOn || len(sim.After["c04"]["topic"]) != 2 ||
+		!strings.Contains(strings.Join(doc.Notes, " "), "computed with the --join-id ids as given") {
+		t.Fatalf("%+v", doc)
+	}
+	_, out, _ = run(t, nil, "assign", "--assignor", "range", "--consumers", "3", "--partitions", "8", "--join", "1")
+	if !strings.Contains(out, "joiner-N ids were invented here") || !strings.Contains(out, "--join-id") {
+		t.Fatalf("invented joiner without a note:\n%s", out)
+	}
+	for _, c := range []struct{ args, want string }{
+		{"--join 1 --join-id a --join-id b", "--join 1 with 2 --join-id: --join counts every joiner"},
+		{"--join-id a --join-id a", "--join-id a is given twice"},
+		{"--join-id c01", "--join-id c01: already a member of the group"},
+	} {
+		args := append([]string{"assign", "--consumers", "3", "--partitions", "8"}, strings.Fields(c.args)...)
+		if code, _, stderr := run(t, nil, args...); code != ExitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d %s", c.args, code, stderr)
+		}
+	}
+}
+
+// A cooperative preview of one round places the withheld partition.
+func TestAssignCooperativeStages(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "s.json")
+	os.WriteFile(file, []byte(`{"assignor": "cooperative-sticky", "topics": {"t": 3}, "members": [
+		{"id": "consumer1", "subscription": ["t"], "owned": {"t": [0, 1, 2]}, "generation": 1},
+		{"id": "consumer2", "subscription": ["t"]}]}`), 0o644)
+	code, out, stderr := run(t, nil, "assign", "--from-file", file)
+	if code != 0 || !strings.Contains(out, "TARGET") || !strings.Contains(out, "t/2  revoked from consumer1, lands on consumer2") {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	_, out, _ = run(t, nil, "assign", "--from-file", file, "-o", "json")
+	var doc struct {
+		Target  map[string]map[string][]int32 `json:"target"`
+		Revoked []struct{ Topic, From, To string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Revoked) != 1 || doc.Revoked[0].To != "consumer2" || len(doc.Target["consumer2"]["t"]) != 1 {
+		t.Fatalf("%v %s", err, out)
+	}
+}
