@@ -57,6 +57,12 @@ type Scenario struct {
 	Client   string           `json:"client" yaml:"client"`
 	Topics   map[string]int32 `json:"topics" yaml:"topics"`
 	Members  []Member         `json:"members" yaml:"members"` // in JoinGroup response order
+	// TopicIDs are the topics' Kafka ids (base64, as kafka-topics prints
+	// them): the server-side uniform assignor orders topics by them.
+	TopicIDs map[string]string `json:"topic_ids,omitempty" yaml:"topic_ids,omitempty"`
+	// peakMembers: a simulation's member map held the leavers and the
+	// joiners at once; Kafka's HashMap of members is sized for that.
+	peakMembers int
 }
 
 // Assignment maps member id to topic to partitions (ascending).
@@ -87,6 +93,14 @@ func (s *Scenario) Validate() error {
 	for t, n := range s.Topics {
 		if t == "" || n < 0 {
 			return errorf("topic %q with %d partitions: want a name and a count >= 0", t, n)
+		}
+	}
+	for t, id := range s.TopicIDs {
+		if _, ok := s.Topics[t]; !ok {
+			return errorf("topic_ids names %q, which is not among the topics", t)
+		}
+		if _, err := parseUUID(id); err != nil {
+			return errorf("topic_ids[%s]: %v", t, err)
 		}
 	}
 	seen := map[string]bool{}

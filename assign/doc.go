@@ -118,7 +118,11 @@ func Notes(s Scenario) []string {
 	var out []string
 	switch {
 	case s.Assignor == Uniform:
-		out = append(out, "uniform: Kafka orders topics by topic ids (a HashSet, or signed id order for different subscriptions) and members by a HashMap; kgroups uses topic names and member ids, so multi-topic results may differ from the broker's; Kafka 4.1+ (KAFKA-18688) lets any member keep the extra partition")
+		topics := subscribedTopics(s.Members, s.Topics)
+		if _, ok := s.topicIDs(topics); !ok && len(topics) > 1 {
+			out = append(out, "uniform orders topics by topic id (a HashSet of ids; signed id order breaks ties for different subscriptions) and the topic ids are not known here, so kgroups orders them by name and a multi-topic result may differ from the broker's: give topic_ids in the scenario (--from-group reads them)")
+		}
+		out = append(out, "uniform is modelled on Kafka 4.0's builders: members in the coordinator's HashMap order of member ids (one bucket's members in the order given), topics in HashSet order of topic ids; Kafka 4.1+ (KAFKA-18688) lets any member keep the extra partition, which can differ")
 	case s.Client == Librdkafka && s.Assignor == CooperativeSticky:
 		out = append(out, "librdkafka cooperative-sticky is modelled with the general sticky algorithm and librdkafka's cooperative adjustment: exact for fresh groups and stable groups; with uneven prior ownership librdkafka may move different partitions (it moves partition 0 first where Java keeps the lowest)")
 	case s.Client == FranzGo && s.Assignor == Sticky:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kgroups/kgroups/describe"
@@ -57,6 +58,23 @@ func FromGroup(ctx context.Context, cl *kgo.Client, group string) (Scenario, Ass
 	for _, t := range topics {
 		if tf := counts.Topics[t]; tf != nil && tf.Exists {
 			s.Topics[t] = int32(len(tf.Partitions))
+		}
+	}
+	// The server-side uniform assignor orders topics by id: read them.
+	if len(s.Topics) > 0 {
+		names := make([]string, 0, len(s.Topics))
+		for t := range s.Topics {
+			names = append(names, t)
+		}
+		md, err := kadm.NewClient(cl).Metadata(ctx, names...)
+		if err != nil {
+			return Scenario{}, nil, "", err
+		}
+		s.TopicIDs = map[string]string{}
+		for t, d := range md.Topics {
+			if _, ok := s.Topics[t]; ok && d.Err == nil && d.ID != (kadm.TopicID{}) {
+				s.TopicIDs[t] = UUIDString(d.ID)
+			}
 		}
 	}
 	current := Assignment{}

@@ -161,6 +161,8 @@ func Simulate(s Scenario, ch Change) (Simulation, error) {
 		return sim, errorf("every member leaves: nothing to assign")
 	}
 	after.Members = kept
+	// Kafka's member HashMap held the leavers and the joiners at once.
+	after.peakMembers = len(s.Members) + len(ch.joiners(s.Members))
 	sim.AfterMembers = kept
 	if sim.Round1, err = Assign(after); err != nil {
 		return sim, err

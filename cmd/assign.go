@@ -141,7 +141,7 @@ partition lands. --compare A,B shows other assignors on the same input.`,
 	fl.IntVar(&consumers, "consumers", 0, "number of consumers (ids c01, c02, ...)")
 	fl.IntVar(&partitions, "partitions", 0, "partitions of the one topic (named topic)")
 	fl.StringArrayVar(&topics, "topic", nil, "a subscribed topic and its partition count, `NAME=PARTITIONS` (repeatable; the old NAME:PARTITIONS still works, with a notice)")
-	fl.StringVar(&file, "from-file", "", "scenario `FILE` (JSON: assignor, client, topics, members with subscription/owned/generation)")
+	fl.StringVar(&file, "from-file", "", "scenario `FILE` (JSON: assignor, client, topics, topic_ids, members with subscription/owned/generation)")
 	fl.StringVar(&opts.FromGroup, "from-group", "", "read members, subscriptions and partitions from this live group")
 	fl.IntVar(&join, "join", 0, "simulate N consumers joining (ids from --join-id, else joiner-1, joiner-2, ...)")
 	fl.StringArrayVar(&joinIDs, "join-id", nil, "a joiner's member `ID` (repeatable; implies --join): range, roundrobin and sticky order members by id")
