@@ -134,7 +134,7 @@ func javaSticky(members []Member, topics map[string]int32, cooperative bool) Ass
 	if sameSubscriptions(members) {
 		a, transferring = constrained(members, topics, c, order)
 	} else {
-		a, transferring = general(members, topics, c)
+		a, transferring = general(members, topics, c, false)
 	}
 	if cooperative {
 		for id, list := range a {
@@ -258,7 +258,7 @@ func constrained(members []Member, topics map[string]int32, c claims, order []st
 // least loaded subscriber, then move partitions from members holding two or
 // more than another subscriber until balanced, preferring a partition's
 // previous owner; a non-initial result is kept only if it improves balance.
-func general(members []Member, topics map[string]int32, c claims) (map[string][]tp, map[tp]bool) {
+func general(members []Member, topics map[string]int32, c claims, rdkafka bool) (map[string][]tp, map[tp]bool) {
 	potential := map[string][]string{} // topic -> subscribers
 	for _, m := range members {
 		for _, t := range m.Subscription {
@@ -291,6 +291,11 @@ func general(members []Member, topics map[string]int32, c claims) (map[string][]
 		for _, x := range c.owned[m.ID] {
 			cur[m.ID] = append(cur[m.ID], x)
 			owner[x] = m.ID
+		}
+	}
+	if rdkafka && sameSubscriptions(members) {
+		if rs := rdkafkaSortPartitions(members, topics, cur, c); rs != nil {
+			sorted = rs
 		}
 	}
 	// One subscriber set for every topic (equal subscriptions): a heap
@@ -457,6 +462,70 @@ func score(a map[string][]tp) int {
 	return s
 }
 
+// rdkafkaSortPartitions is librdkafka's sortPartitions for identical
+// subscriptions (rdkafka_sticky_assignor.c): partitions are taken round
+// robin from the members holding the most (ties: the greater member id),
+// each member giving first a partition another member held in an older
+// generation, else its lowest; then every other partition in the order
+// librdkafka's rd_map iterates partition2AllPotentialConsumers — reverse
+// insertion (LIST_INSERT_HEAD), i.e. topics and partitions descending. When
+// nobody holds anything the list is sorted by topic and partition.
+func rdkafkaSortPartitions(members []Member, topics map[string]int32, cur map[string][]tp, c claims) []tp {
+	remaining := map[string][]tp{}
+	var consumers []string
+	for _, m := range members {
+		l := append([]tp(nil), cur[m.ID]...)
+		sort.Slice(l, func(i, j int) bool { return tpLess(l[i], l[j]) })
+		if len(l) > 0 {
+			remaining[m.ID] = l
+			consumers = append(consumers, m.ID)
+		}
+	}
+	byLoad := func() {
+		sort.Slice(consumers, func(i, j int) bool {
+			a, b := consumers[i], consumers[j]
+			if len(remaining[a]) != len(remaining[b]) {
+				return len(remaining[a]) < len(remaining[b])
+			}
+			return a < b
+		})
+	}
+	byLoad()
+	var out []tp
+	seen := map[tp]bool{}
+	for len(consumers) > 0 {
+		last := consumers[len(consumers)-1]
+		list := remaining[last]
+		if len(list) == 0 {
+			consumers = consumers[:len(consumers)-1]
+			continue
+		}
+		pick := 0
+		for i, x := range list {
+			if _, ok := c.prev[x]; ok {
+				pick = i
+				break
+			}
+		}
+		out = append(out, list[pick])
+		seen[list[pick]] = true
+		remaining[last] = append(list[:pick:pick], list[pick+1:]...)
+		byLoad()
+	}
+	if len(out) == 0 {
+		return nil // the caller's topic/partition order
+	}
+	names := subscribedTopics(members, topics)
+	for i := len(names) - 1; i >= 0; i-- {
+		for p := topics[names[i]] - 1; p >= 0; p-- {
+			if x := (tp{names[i], p}); !seen[x] {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
 // rdkafkaCooperativeSticky approximates librdkafka's cooperative-sticky: a
 // port of the older general sticky algorithm (no constrained path), then
 // librdkafka's cooperative adjustment: a partition still assigned to its
@@ -465,7 +534,7 @@ func score(a map[string][]tp) int {
 func rdkafkaCooperativeSticky(members []Member, topics map[string]int32) Assignment {
 	order := javaHashOrder(memberIDs(members))
 	c := resolveClaims(members, topics, order)
-	a, _ := general(members, topics, c)
+	a, _ := general(members, topics, c, true)
 	for id, list := range a {
 		kept := list[:0]
 		for _, x := range list {
