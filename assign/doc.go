@@ -124,7 +124,11 @@ func Notes(s Scenario) []string {
 		}
 		out = append(out, "uniform is modelled on Kafka 4.0's builders: members in the coordinator's HashMap order of member ids (one bucket's members in the order given), topics in HashSet order of topic ids; Kafka 4.1+ (KAFKA-18688) lets any member keep the extra partition, which can differ")
 	case s.Client == Librdkafka && s.Assignor == CooperativeSticky:
-		out = append(out, "librdkafka cooperative-sticky is modelled with the general sticky algorithm and librdkafka's cooperative adjustment: exact for fresh groups and stable groups; with uneven prior ownership librdkafka may move different partitions (it moves partition 0 first where Java keeps the lowest)")
+		note := "librdkafka cooperative-sticky is modelled with the general sticky algorithm in librdkafka's own partition order (sortPartitions: round robin from the most loaded member, then rd_map's reverse insertion order) and its cooperative adjustment; checked against real kcat joins and leaves"
+		if !sameSubscriptions(s.Members) {
+			note += "; with different subscriptions the partition order is by subscriber count, and the balance loop is the Java port's, which may differ"
+		}
+		out = append(out, note)
 	case s.Client == FranzGo && s.Assignor == Sticky:
 		out = append(out, "franz-go's eager sticky balancer (kgo's code is run here): an eager kgo member revokes everything and rejoins with no previous assignment (consumer_group.go: lastAssigned = nil), so every rebalance assigns afresh and nothing stays sticky")
 	case s.Client == FranzGo && s.Assignor == CooperativeSticky:

@@ -235,6 +235,7 @@ func TestAssignPredictsJoinsAndLeavesFranzGo(t *testing.T) {
 		bal  func() kgo.GroupBalancer
 	}{{"sticky", kgo.StickyBalancer}, {"cooperative-sticky", kgo.CooperativeStickyBalancer}, {"range", kgo.RangeBalancer}} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			brokers, prefix := testCluster(t, t.Cleanup)
 			group, topic := prefix+"kgo-join-"+c.name, prefix+"orders"
 			setupTopic(t, brokers, topic, 8)
@@ -288,14 +289,16 @@ func TestAssignPredictsJoinsAndLeavesKcat(t *testing.T) {
 	kcat := needTool(t, "kcat")
 	for _, assignor := range kcatJoinAssignors {
 		t.Run(assignor, func(t *testing.T) {
+			t.Parallel()
 			brokers, prefix := testCluster(t, t.Cleanup)
-			group, topic := prefix+"kc-join-"+assignor, prefix+"orders"
-			setupTopic(t, brokers, topic, 8)
+			group, topic, other := prefix+"kc-join-"+assignor, prefix+"orders", prefix+"payments"
+			setupTopic(t, brokers, topic, 5)
+			setupTopic(t, brokers, other, 3)
 			stops := map[int]func(){}
 			start := func(i int) {
 				c := exec.Command(kcat, "-b", strings.Join(brokers, ","), "-G", group, "-q",
 					"-X", "partition.assignment.strategy="+assignor, "-X", fmt.Sprintf("client.id=kc-%d", i),
-					"-X", "enable.auto.offset.store=false", "-X", "auto.offset.reset=earliest", topic)
+					"-X", "enable.auto.offset.store=false", "-X", "auto.offset.reset=earliest", topic, other)
 				if err := c.Start(); err != nil {
 					t.Fatal(err)
 				}
