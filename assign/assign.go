@@ -32,14 +32,15 @@ const (
 // Client flavours.
 const (
 	Java       = "java"
-	Librdkafka = "librdkafka"
-	FranzGo    = "franz-go"
+	Librdkafka  = "librdkafka"
+	FranzGo     = "franz-go"
+	KafkaPython = "kafka-python" // 2.0.2
 )
 
 // Assignors and Clients list the accepted values.
 var (
 	Assignors = []string{Range, RoundRobin, Sticky, CooperativeSticky, Uniform, ServerRange}
-	Clients   = []string{Java, Librdkafka, FranzGo}
+	Clients   = []string{Java, Librdkafka, FranzGo, KafkaPython}
 )
 
 // Member is one group member as the assignor sees it.
@@ -86,6 +87,9 @@ func (s *Scenario) Validate() error {
 	}
 	if s.Client == Librdkafka && s.Assignor == Sticky {
 		return errorf("librdkafka has no eager sticky assignor (only range, roundrobin, cooperative-sticky)")
+	}
+	if s.Client == KafkaPython && s.Assignor != Range && s.Assignor != RoundRobin && s.Assignor != Sticky {
+		return errorf("kafka-python 2.0.2 has only range, roundrobin and sticky (no cooperative-sticky, no KIP-848 server-side assignors)")
 	}
 	if len(s.Members) == 0 {
 		return errorf("a group needs at least one member")
@@ -154,6 +158,8 @@ func Assign(s Scenario) (Assignment, error) {
 		a = roundRobin(s.Members, s.Topics, order)
 	case s.Client == Librdkafka:
 		a = rdkafkaCooperativeSticky(s.Members, s.Topics)
+	case s.Client == KafkaPython:
+		a = pythonSticky(s.Members, s.Topics)
 	default:
 		a = javaSticky(s.Members, s.Topics, s.Assignor == CooperativeSticky)
 	}

@@ -245,7 +245,8 @@ func TestProperties(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		combos := [][2]string{{Range, Java}, {RoundRobin, Java}, {Sticky, Java}, {CooperativeSticky, Java},
 			{Range, Librdkafka}, {RoundRobin, Librdkafka}, {CooperativeSticky, Librdkafka},
-			{Range, FranzGo}, {RoundRobin, FranzGo}, {Sticky, FranzGo}, {CooperativeSticky, FranzGo}, {ServerRange, Java}, {Uniform, Java}}
+			{Range, FranzGo}, {RoundRobin, FranzGo}, {Sticky, FranzGo}, {CooperativeSticky, FranzGo}, {ServerRange, Java}, {Uniform, Java},
+			{Range, KafkaPython}, {RoundRobin, KafkaPython}, {Sticky, KafkaPython}}
 		combo := combos[i%len(combos)]
 		s := randomScenario(r, combo[0], combo[1])
 		a := mustAssign(t, s)

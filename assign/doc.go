@@ -133,6 +133,8 @@ func Notes(s Scenario) []string {
 		out = append(out, "franz-go's eager sticky balancer (kgo's code is run here): an eager kgo member revokes everything and rejoins with no previous assignment (consumer_group.go: lastAssigned = nil), so every rebalance assigns afresh and nothing stays sticky")
 	case s.Client == FranzGo && s.Assignor == CooperativeSticky:
 		out = append(out, "franz-go's cooperative-sticky balancer is its own algorithm (kgo's code is run here, fed the owned partitions each member sends): balanced and sticky, not Java-identical")
+	case s.Client == KafkaPython && s.Assignor == Sticky:
+		out = append(out, "kafka-python 2.0.2's sticky assignor (its own port of the older Java algorithm: members give their last partition first in the round robin, new partitions are balanced first) is modelled; note that 2.0.2's StickyPartitionAssignor.metadata hands the encoder an iterator (six.iteritems), which fails on Python 3 with \"TypeError: object of type 'dict_itemiterator' has no len()\": a sticky member that already holds an assignment crashes when it rejoins (Debian's python3-kafka 2.0.2 on Python 3.11, observed)")
 	case s.Client == Librdkafka && hasStatic(s.Members):
 		out = append(out, "librdkafka compares instance ids only when both members have one: with mixed static and dynamic members its order is not well defined")
 	}

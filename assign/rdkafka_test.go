@@ -7,7 +7,7 @@ import "testing"
 func rdkafkaAssignCB(t *testing.T, topics map[string]int32, members ...Member) Assignment {
 	t.Helper()
 	c := resolveClaims(members, topics, javaHashOrder(memberIDs(members)))
-	a, _ := general(members, topics, c, true)
+	a, _ := general(members, topics, c, flavourRdkafka)
 	out := toAssignment(a)
 	out.normalize(members)
 	return out

@@ -24,6 +24,9 @@ type claims struct {
 	prev     map[tp]string // the losing, lower-generation claimant
 	multiply map[tp]bool   // claimed by two members of one generation
 	fresh    bool          // nobody owned anything
+	// revocation: a member claims a partition of a topic it no longer
+	// subscribes to (kafka-python's revocation_required)
+	revocation bool
 }
 
 // resolveClaims walks members in Java HashMap order: the first claim wins
@@ -61,7 +64,11 @@ func resolveClaims(members []Member, topics map[string]int32, order []string) cl
 		sort.Strings(topicsOwned)
 		for _, t := range topicsOwned {
 			for _, p := range m.Owned[t] {
-				if p >= topics[t] || !subscribes(m, t) {
+				if p >= topics[t] {
+					continue
+				}
+				if !subscribes(m, t) {
+					c.revocation = true
 					continue
 				}
 				c.fresh = false
@@ -134,7 +141,7 @@ func javaSticky(members []Member, topics map[string]int32, cooperative bool) Ass
 	if sameSubscriptions(members) {
 		a, transferring = constrained(members, topics, c, order)
 	} else {
-		a, transferring = general(members, topics, c, false)
+		a, transferring = general(members, topics, c, flavourJava)
 	}
 	if cooperative {
 		for id, list := range a {
@@ -258,7 +265,14 @@ func constrained(members []Member, topics map[string]int32, c claims, order []st
 // least loaded subscriber, then move partitions from members holding two or
 // more than another subscriber until balanced, preferring a partition's
 // previous owner; a non-initial result is kept only if it improves balance.
-func general(members []Member, topics map[string]int32, c claims, rdkafka bool) (map[string][]tp, map[tp]bool) {
+// Ports of the general sticky algorithm, by whose ordering they follow.
+const (
+	flavourJava    = iota // Java's AbstractStickyAssignor general path
+	flavourRdkafka        // librdkafka's rdkafka_sticky_assignor.c
+	flavourPython         // kafka-python 2.0.2's sticky_assignor.py
+)
+
+func general(members []Member, topics map[string]int32, c claims, flavour int) (map[string][]tp, map[tp]bool) {
 	potential := map[string][]string{} // topic -> subscribers
 	for _, m := range members {
 		for _, t := range m.Subscription {
@@ -293,8 +307,8 @@ func general(members []Member, topics map[string]int32, c claims, rdkafka bool) 
 			owner[x] = m.ID
 		}
 	}
-	if rdkafka && sameSubscriptions(members) {
-		if rs := rdkafkaSortPartitions(members, topics, cur, c); rs != nil {
+	if flavour != flavourJava && sameSubscriptions(members) {
+		if rs := sortPartitionsRoundRobin(members, topics, cur, c, flavour); rs != nil {
 			sorted = rs
 		}
 	}
@@ -337,8 +351,10 @@ func general(members []Member, topics map[string]int32, c claims, rdkafka bool) 
 		}
 		place(x, to)
 	}
+	var unassigned []tp
 	for _, x := range sorted {
 		if _, ok := owner[x]; !ok {
+			unassigned = append(unassigned, x)
 			place(x, least(x.topic))
 		}
 	}
@@ -407,30 +423,38 @@ func general(members []Member, topics map[string]int32, c claims, rdkafka bool) 
 		preOwner[k] = v
 	}
 	performed := false
-	for modified := true; modified; {
-		modified = false
-		for _, x := range sorted {
-			if balanced() {
-				break
-			}
-			if len(potential[x.topic]) < 2 {
-				continue
-			}
-			from := owner[x]
-			if p, ok := c.prev[x]; ok && contains(potential[x.topic], p) && len(cur[from]) > len(cur[p])+1 {
-				move(x, p)
-				performed, modified = true, true
-				continue
-			}
-			for _, other := range potential[x.topic] {
-				if len(cur[from]) > len(cur[other])+1 {
-					move(x, least(x.topic))
-					performed, modified = true, true
+	reassign := func(list []tp) {
+		for modified := true; modified; {
+			modified = false
+			for _, x := range list {
+				if balanced() {
 					break
+				}
+				if len(potential[x.topic]) < 2 {
+					continue
+				}
+				from := owner[x]
+				if p, ok := c.prev[x]; ok && contains(potential[x.topic], p) && len(cur[from]) > len(cur[p])+1 {
+					move(x, p)
+					performed, modified = true, true
+					continue
+				}
+				for _, other := range potential[x.topic] {
+					if len(cur[from]) > len(cur[other])+1 {
+						move(x, least(x.topic))
+						performed, modified = true, true
+						break
+					}
 				}
 			}
 		}
 	}
+	// kafka-python first tries to balance by moving only the newly placed
+	// partitions (unless a subscription change forces revocations).
+	if flavour == flavourPython && !c.revocation {
+		reassign(unassigned)
+	}
+	reassign(sorted)
 	if !c.fresh && performed && score(cur) >= score(pre) {
 		cur, owner = pre, preOwner
 	}
@@ -462,7 +486,7 @@ func score(a map[string][]tp) int {
 	return s
 }
 
-// rdkafkaSortPartitions is librdkafka's sortPartitions for identical
+// sortPartitionsRoundRobin is librdkafka's sortPartitions for identical
 // subscriptions (rdkafka_sticky_assignor.c): partitions are taken round
 // robin from the members holding the most (ties: the greater member id),
 // each member giving first a partition another member held in an older
@@ -470,7 +494,11 @@ func score(a map[string][]tp) int {
 // librdkafka's rd_map iterates partition2AllPotentialConsumers — reverse
 // insertion (LIST_INSERT_HEAD), i.e. topics and partitions descending. When
 // nobody holds anything the list is sorted by topic and partition.
-func rdkafkaSortPartitions(members []Member, topics map[string]int32, cur map[string][]tp, c claims) []tp {
+//
+// kafka-python 2.0.2 (sticky_assignor.py _populate_sorted_partitions) is
+// the same round robin, except that a member gives its last partition
+// (list.pop()) rather than its first, and the rest follow ascending.
+func sortPartitionsRoundRobin(members []Member, topics map[string]int32, cur map[string][]tp, c claims, flavour int) []tp {
 	remaining := map[string][]tp{}
 	var consumers []string
 	for _, m := range members {
@@ -501,6 +529,9 @@ func rdkafkaSortPartitions(members []Member, topics map[string]int32, cur map[st
 			continue
 		}
 		pick := 0
+		if flavour == flavourPython {
+			pick = len(list) - 1
+		}
 		for i, x := range list {
 			if _, ok := c.prev[x]; ok {
 				pick = i
@@ -516,6 +547,16 @@ func rdkafkaSortPartitions(members []Member, topics map[string]int32, cur map[st
 		return nil // the caller's topic/partition order
 	}
 	names := subscribedTopics(members, topics)
+	if flavour == flavourPython {
+		for _, t := range names {
+			for p := int32(0); p < topics[t]; p++ {
+				if x := (tp{t, p}); !seen[x] {
+					out = append(out, x)
+				}
+			}
+		}
+		return out
+	}
 	for i := len(names) - 1; i >= 0; i-- {
 		for p := topics[names[i]] - 1; p >= 0; p-- {
 			if x := (tp{names[i], p}); !seen[x] {
@@ -526,6 +567,16 @@ func rdkafkaSortPartitions(members []Member, topics map[string]int32, cur map[st
 	return out
 }
 
+// pythonSticky is kafka-python 2.0.2's (eager) StickyPartitionAssignor: the
+// general algorithm in its own orders (see sortPartitionsRoundRobin and the
+// first balancing pass over newly placed partitions in general).
+func pythonSticky(members []Member, topics map[string]int32) Assignment {
+	order := memberIDs(members) // claims: members dict order (the JoinGroup order)
+	c := resolveClaims(members, topics, order)
+	a, _ := general(members, topics, c, flavourPython)
+	return toAssignment(a)
+}
+
 // rdkafkaCooperativeSticky approximates librdkafka's cooperative-sticky: a
 // port of the older general sticky algorithm (no constrained path), then
 // librdkafka's cooperative adjustment: a partition still assigned to its
@@ -534,7 +585,7 @@ func rdkafkaSortPartitions(members []Member, topics map[string]int32, cur map[st
 func rdkafkaCooperativeSticky(members []Member, topics map[string]int32) Assignment {
 	order := javaHashOrder(memberIDs(members))
 	c := resolveClaims(members, topics, order)
-	a, _ := general(members, topics, c, true)
+	a, _ := general(members, topics, c, flavourRdkafka)
 	for id, list := range a {
 		kept := list[:0]
 		for _, x := range list {
