@@ -41,6 +41,7 @@ chosen client does:
   --client librdkafka  librdkafka's member order (differs with static members);
                        cooperative-sticky approximated (see notes); no eager sticky
   --client franz-go    kgo's own balancers are run
+  --client kafka-python  kafka-python 2.0.2: range, roundrobin, its own sticky port
 Server-side (KIP-848): --assignor uniform or server-range.
 Input: --consumers N --partitions P (one topic), --topic NAME=P (repeatable),
 --from-file scenario.json, or --from-group G (a live group's members,
