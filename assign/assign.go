@@ -31,7 +31,7 @@ const (
 
 // Client flavours.
 const (
-	Java       = "java"
+	Java        = "java"
 	Librdkafka  = "librdkafka"
 	FranzGo     = "franz-go"
 	KafkaPython = "kafka-python" // 2.0.2

@@ -27,7 +27,8 @@ func bigScenario(assignor, client string, members, partitions int) Scenario {
 func BenchmarkAssign(b *testing.B) {
 	for _, c := range [][2]string{{Range, Java}, {RoundRobin, Java}, {Sticky, Java}, {CooperativeSticky, Java},
 		{Range, Librdkafka}, {RoundRobin, Librdkafka}, {CooperativeSticky, Librdkafka},
-		{Range, FranzGo}, {RoundRobin, FranzGo}, {Sticky, FranzGo}, {CooperativeSticky, FranzGo}, {Uniform, Java}, {ServerRange, Java}} {
+		{Range, FranzGo}, {RoundRobin, FranzGo}, {Sticky, FranzGo}, {CooperativeSticky, FranzGo}, {Uniform, Java}, {ServerRange, Java},
+		{Range, KafkaPython}, {RoundRobin, KafkaPython}, {Sticky, KafkaPython}} {
 		fresh := bigScenario(c[0], c[1], 2000, 100000)
 		if c[0] == Uniform { // Kafka's topic order needs the ids
 			fresh.TopicIDs = map[string]string{}

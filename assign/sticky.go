@@ -1,6 +1,7 @@
 package assign
 
 import (
+	"container/heap"
 	"sort"
 )
 
@@ -275,8 +276,10 @@ const (
 func general(members []Member, topics map[string]int32, c claims, flavour int) (map[string][]tp, map[tp]bool) {
 	potential := map[string][]string{} // topic -> subscribers
 	for _, m := range members {
+		seenTopic := map[string]bool{}
 		for _, t := range m.Subscription {
-			if topics[t] > 0 && !contains(potential[t], m.ID) {
+			if topics[t] > 0 && !seenTopic[t] {
+				seenTopic[t] = true
 				potential[t] = append(potential[t], m.ID)
 			}
 		}
@@ -509,39 +512,41 @@ func sortPartitionsRoundRobin(members []Member, topics map[string]int32, cur map
 			consumers = append(consumers, m.ID)
 		}
 	}
-	byLoad := func() {
-		sort.Slice(consumers, func(i, j int) bool {
-			a, b := consumers[i], consumers[j]
-			if len(remaining[a]) != len(remaining[b]) {
-				return len(remaining[a]) < len(remaining[b])
-			}
-			return a < b
-		})
+	// A max-heap on (partitions left, member id): the member giving next.
+	h := &giveHeap{}
+	for _, id := range consumers {
+		h.e = append(h.e, &giver{id: id, left: remaining[id]})
 	}
-	byLoad()
+	heap.Init(h)
 	var out []tp
 	seen := map[tp]bool{}
-	for len(consumers) > 0 {
-		last := consumers[len(consumers)-1]
-		list := remaining[last]
+	for h.Len() > 0 {
+		top := h.e[0]
+		list := top.left
 		if len(list) == 0 {
-			consumers = consumers[:len(consumers)-1]
+			heap.Pop(h)
 			continue
 		}
 		pick := 0
 		if flavour == flavourPython {
 			pick = len(list) - 1
 		}
-		for i, x := range list {
-			if _, ok := c.prev[x]; ok {
-				pick = i
-				break
+		if len(c.prev) > 0 {
+			for i, x := range list {
+				if _, ok := c.prev[x]; ok {
+					pick = i
+					break
+				}
 			}
 		}
 		out = append(out, list[pick])
 		seen[list[pick]] = true
-		remaining[last] = append(list[:pick:pick], list[pick+1:]...)
-		byLoad()
+		if pick == 0 {
+			top.left = list[1:]
+		} else {
+			top.left = append(list[:pick:pick], list[pick+1:]...)
+		}
+		heap.Fix(h, 0)
 	}
 	if len(out) == 0 {
 		return nil // the caller's topic/partition order
@@ -603,39 +608,54 @@ func rdkafkaCooperativeSticky(members []Member, topics map[string]int32) Assignm
 }
 
 // loadHeap orders members by (assigned count, id) for least-loaded picks.
+// Counts are cached per member (read from load when changed is called).
 type loadHeap struct {
-	ids  []string
-	pos  map[string]int
-	load map[string][]tp
+	ids   []string // heap order
+	pos   []int    // member number -> heap position
+	heapN []int    // heap position -> member number
+	count []int    // member number -> partitions
+	num   map[string]int
+	load  map[string][]tp
 }
 
 func newLoadHeap(ids []string, load map[string][]tp) *loadHeap {
-	h := &loadHeap{ids: append([]string(nil), ids...), pos: map[string]int{}, load: load}
-	sort.Slice(h.ids, func(i, j int) bool { return h.less(i, j) })
-	for i, id := range h.ids {
-		h.pos[id] = i
+	sorted := append([]string(nil), ids...)
+	sort.Slice(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if len(load[a]) != len(load[b]) {
+			return len(load[a]) < len(load[b])
+		}
+		return a < b
+	})
+	h := &loadHeap{ids: sorted, pos: make([]int, len(sorted)), heapN: make([]int, len(sorted)),
+		count: make([]int, len(sorted)), num: make(map[string]int, len(sorted)), load: load}
+	for i, id := range sorted {
+		h.num[id], h.pos[i], h.heapN[i], h.count[i] = i, i, i, len(load[id])
 	}
 	return h
 }
 
 func (h *loadHeap) less(i, j int) bool {
-	a, b := h.ids[i], h.ids[j]
-	if len(h.load[a]) != len(h.load[b]) {
-		return len(h.load[a]) < len(h.load[b])
+	a, b := h.heapN[i], h.heapN[j]
+	if h.count[a] != h.count[b] {
+		return h.count[a] < h.count[b]
 	}
-	return a < b
+	return h.ids[i] < h.ids[j]
 }
 
 func (h *loadHeap) swap(i, j int) {
 	h.ids[i], h.ids[j] = h.ids[j], h.ids[i]
-	h.pos[h.ids[i]], h.pos[h.ids[j]] = i, j
+	h.heapN[i], h.heapN[j] = h.heapN[j], h.heapN[i]
+	h.pos[h.heapN[i]], h.pos[h.heapN[j]] = i, j
 }
 
 func (h *loadHeap) least() string { return h.ids[0] }
 
 // changed restores heap order after id's load changed.
 func (h *loadHeap) changed(id string) {
-	i := h.pos[id]
+	n := h.num[id]
+	h.count[n] = len(h.load[id])
+	i := h.pos[n]
 	for i > 0 { // up
 		parent := (i - 1) / 2
 		if !h.less(i, parent) {
@@ -658,4 +678,28 @@ func (h *loadHeap) changed(id string) {
 		h.swap(i, small)
 		i = small
 	}
+}
+
+// giveHeap is a max-heap of members by (partitions left, id).
+type giver struct {
+	id   string
+	left []tp
+}
+
+type giveHeap struct{ e []*giver }
+
+func (h *giveHeap) Len() int { return len(h.e) }
+func (h *giveHeap) Less(i, j int) bool {
+	a, b := h.e[i], h.e[j]
+	if len(a.left) != len(b.left) {
+		return len(a.left) > len(b.left)
+	}
+	return a.id > b.id
+}
+func (h *giveHeap) Swap(i, j int) { h.e[i], h.e[j] = h.e[j], h.e[i] }
+func (h *giveHeap) Push(x any)    { h.e = append(h.e, x.(*giver)) }
+func (h *giveHeap) Pop() any {
+	x := h.e[len(h.e)-1]
+	h.e = h.e[:len(h.e)-1]
+	return x
 }
