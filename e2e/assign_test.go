@@ -339,3 +339,29 @@ func TestAssignPredictsJoinsAndLeavesKcat(t *testing.T) {
 }
 
 var kcatJoinAssignors = []string{"range", "roundrobin", "cooperative-sticky"}
+
+// A KIP-848 group: --from-group reads the topic ids from Metadata, so the
+// uniform preview orders topics as the broker does and says nothing about
+// unknown ids.
+func TestAssignFromGroupReadsTopicIDs(t *testing.T) {
+	brokers, prefix := testCluster(t, t.Cleanup)
+	group, t1, t2 := prefix+"kip848-uniform", prefix+"a-topic", prefix+"b-topic"
+	setupTopic(t, brokers, t1, 5)
+	setupTopic(t, brokers, t2, 3)
+	for i := 0; i < 3; i++ {
+		m, err := cluster.StartMember(brokers, cluster.MemberSpec{Group: group, Topics: []string{t1, t2}, ClientID: fmt.Sprintf("k848-%d", i), KIP848: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(m.Close)
+	}
+	waitMembers(t, brokers, group, 3, 8)
+	var preview struct {
+		Notes []string `json:"notes"`
+	}
+	kgroupsJSON(t, brokers, &preview, "assign", "--from-group", group, "--assignor", "uniform")
+	notes := strings.Join(preview.Notes, " ")
+	if strings.Contains(notes, "topic ids are not known") || !strings.Contains(notes, "HashSet order of topic ids") {
+		t.Fatalf("notes: %s", notes)
+	}
+}
