@@ -48,8 +48,9 @@ type Member struct {
 	ID           string             `json:"id" yaml:"id"`
 	InstanceID   *string            `json:"instance_id" yaml:"instance_id"`
 	Subscription []string           `json:"subscription" yaml:"subscription"`
-	Owned        map[string][]int32 `json:"owned" yaml:"owned"`           // previous assignment (sticky family)
-	Generation   *int32             `json:"generation" yaml:"generation"` // of Owned; null: none
+	Rack         *string            `json:"rack,omitempty" yaml:"rack,omitempty"` // client.rack (KIP-881 rack-aware assignors)
+	Owned        map[string][]int32 `json:"owned" yaml:"owned"`                   // previous assignment (sticky family)
+	Generation   *int32             `json:"generation" yaml:"generation"`         // of Owned; null: none
 }
 
 // Scenario is an assignor's whole input.
@@ -61,6 +62,10 @@ type Scenario struct {
 	// TopicIDs are the topics' Kafka ids (base64, as kafka-topics prints
 	// them): the server-side uniform assignor orders topics by them.
 	TopicIDs map[string]string `json:"topic_ids,omitempty" yaml:"topic_ids,omitempty"`
+	// PartitionRacks are each partition's replica racks, by topic
+	// (partition_racks: {"t": [["a", "b"], ["b", "c"]]}), for rack-aware
+	// range (KIP-881).
+	PartitionRacks map[string][][]string `json:"partition_racks,omitempty" yaml:"partition_racks,omitempty"`
 	// peakMembers: a simulation's member map held the leavers and the
 	// joiners at once; Kafka's HashMap of members is sized for that.
 	peakMembers int
@@ -107,6 +112,15 @@ func (s *Scenario) Validate() error {
 			return errorf("topic_ids[%s]: %v", t, err)
 		}
 	}
+	for t, parts := range s.PartitionRacks {
+		n, ok := s.Topics[t]
+		if !ok {
+			return errorf("partition_racks names %q, which is not among the topics", t)
+		}
+		if int32(len(parts)) > n {
+			return errorf("partition_racks[%s] lists %d partitions; the topic has %d", t, len(parts), n)
+		}
+	}
 	seen := map[string]bool{}
 	for i, m := range s.Members {
 		if m.ID == "" {
@@ -144,6 +158,8 @@ func Assign(s Scenario) (Assignment, error) {
 		a = rangeAssign(s.Members, s.Topics, javaOrder)
 	case s.Client == FranzGo:
 		a, err = kgoAssign(s)
+	case s.Assignor == Range && s.Client == Java && hasRacks(s.Members):
+		a = rackRange(s)
 	case s.Assignor == Range:
 		order := javaOrder
 		if s.Client == Librdkafka {

@@ -138,6 +138,23 @@ func Notes(s Scenario) []string {
 	case s.Client == Librdkafka && hasStatic(s.Members):
 		out = append(out, "librdkafka compares instance ids only when both members have one: with mixed static and dynamic members its order is not well defined")
 	}
+	if hasRacks(s.Members) {
+		switch {
+		case s.Client == Java && s.Assignor == Range:
+			if len(s.PartitionRacks) == 0 {
+				out = append(out, "members have racks but no partition's replica racks are known (partition_racks, or --from-group on a cluster whose brokers have broker.rack): range is not rack-aware here")
+			}
+		default:
+			why := "kgroups models rack-aware assignment (KIP-881) only for Java's range"
+			switch s.Client {
+			case Librdkafka:
+				why = "librdkafka 2.0.2 predates rack-aware assignment (KIP-881 arrived in librdkafka 2.2.0)"
+			case KafkaPython:
+				why = "kafka-python 2.0.2 has no rack-aware assignment"
+			}
+			out = append(out, why+": the members' racks are ignored in this preview")
+		}
+	}
 	if protocolOf(s.Assignor) == Eager && s.Assignor != Range && s.Assignor != RoundRobin {
 		out = append(out, s.Assignor+" is eager: it reduces moves, not pauses — every rebalance still revokes every partition")
 	}

@@ -76,6 +76,35 @@ func FromGroup(ctx context.Context, cl *kgo.Client, group string) (Scenario, Ass
 				s.TopicIDs[t] = UUIDString(d.ID)
 			}
 		}
+		// Replica racks (broker.rack) for rack-aware range; members'
+		// client.rack is not in the group's description (--rack gives it).
+		rackOf := map[int32]string{}
+		for _, b := range md.Brokers {
+			if b.Rack != nil && *b.Rack != "" {
+				rackOf[b.NodeID] = *b.Rack
+			}
+		}
+		if len(rackOf) > 0 {
+			s.PartitionRacks = map[string][][]string{}
+			for t, d := range md.Topics {
+				n, ok := s.Topics[t]
+				if !ok || d.Err != nil {
+					continue
+				}
+				racks := make([][]string, n)
+				for p, pd := range d.Partitions {
+					if p < 0 || p >= n {
+						continue
+					}
+					for _, r := range pd.Replicas {
+						if rack, ok := rackOf[r]; ok {
+							racks[p] = append(racks[p], rack)
+						}
+					}
+				}
+				s.PartitionRacks[t] = racks
+			}
+		}
 	}
 	current := Assignment{}
 	one := int32(1)

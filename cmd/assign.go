@@ -20,6 +20,7 @@ type AssignOptions struct {
 	FromGroup              string
 	Change                 assign.Change
 	Compare                []string
+	Racks                  map[string]string // --rack MEMBER=RACK
 	assignorSet, clientSet bool
 }
 
@@ -27,7 +28,7 @@ type AssignOptions struct {
 func NewCmdAssign(f *Factory, comp *completions.Completer, runF func(*AssignOptions) error) *cobra.Command {
 	opts := &AssignOptions{f: f}
 	var consumers, partitions, join int
-	var topics, leave, joinIDs []string
+	var topics, leave, joinIDs, racks []string
 	var file, compare string
 	cmd := &cobra.Command{
 		Use:   "assign",
@@ -125,7 +126,18 @@ partition lands. --compare A,B shows other assignors on the same input.`,
 					f.Warnf("--topic %s is deprecated for a partition count (NAME:P is a partition list elsewhere); write --topic %s=%s", spec, name, n)
 				}
 			}
+			opts.Racks = map[string]string{}
+			for _, spec := range racks {
+				member, rack, ok := strings.Cut(spec, "=")
+				if !ok || member == "" || rack == "" {
+					return flagErrorf("--rack %q: want MEMBER=RACK, e.g. c01=us-east-1a", spec)
+				}
+				opts.Racks[member] = rack
+			}
 			if opts.FromGroup == "" {
+				if err := applyRacks(&opts.Scenario, opts.Racks); err != nil {
+					return err
+				}
 				if err := opts.Scenario.Validate(); err != nil {
 					return &FlagError{Msg: err.Error()}
 				}
@@ -145,6 +157,7 @@ partition lands. --compare A,B shows other assignors on the same input.`,
 	fl.StringVar(&file, "from-file", "", "scenario `FILE` (JSON: assignor, client, topics, topic_ids, members with subscription/owned/generation)")
 	fl.StringVar(&opts.FromGroup, "from-group", "", "read members, subscriptions and partitions from this live group")
 	fl.IntVar(&join, "join", 0, "simulate N consumers joining (ids from --join-id, else joiner-1, joiner-2, ...)")
+	fl.StringArrayVar(&racks, "rack", nil, "a member's client.rack, `MEMBER=RACK` (repeatable): rack-aware range (KIP-881) with the partitions' replica racks")
 	fl.StringArrayVar(&joinIDs, "join-id", nil, "a joiner's member `ID` (repeatable; implies --join): range, roundrobin and sticky order members by id")
 	fl.StringArrayVar(&leave, "leave", nil, "simulate this member leaving (repeatable)")
 	fl.StringVar(&compare, "compare", "", "also show these assignors on the same input, e.g. roundrobin,cooperative-sticky")
@@ -231,6 +244,9 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 			return r.explain(err)
 		}
 		live.Assignor, live.Client = s.Assignor, s.Client
+		if err := applyRacks(&live, o.Racks); err != nil {
+			return err
+		}
 		if !o.assignorSet && protocol != "" {
 			live.Assignor = protocol // preview the assignor the group uses now
 		}
@@ -311,5 +327,27 @@ func variantsNote(doc *assign.Doc, s assign.Scenario, ch *assign.Change) error {
 		return err
 	}
 	doc.Notes = append(doc.Notes, fmt.Sprintf("franz-go's sticky balancer numbers topics in Go map iteration order (internal/sticky: newBalancer ranges over the topics map), so this input gave %d different assignments in %d runs: the leader's plan is one of them", n, runs))
+	return nil
+}
+
+// applyRacks sets members' racks from --rack; a member that is not in the
+// group is an input error.
+func applyRacks(s *assign.Scenario, racks map[string]string) error {
+	for member, rack := range racks {
+		found := false
+		for i := range s.Members {
+			if s.Members[i].ID == member {
+				r := rack
+				s.Members[i].Rack, found = &r, true
+			}
+		}
+		if !found {
+			ids := make([]string, 0, len(s.Members))
+			for _, m := range s.Members {
+				ids = append(ids, m.ID)
+			}
+			return flagErrorf("--rack %s=%s: no such member (members: %s)", member, rack, strings.Join(ids, ", "))
+		}
+	}
 	return nil
 }

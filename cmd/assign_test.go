@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,5 +119,38 @@ func TestAssignCooperativeStages(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Revoked) != 1 || doc.Revoked[0].To != "consumer2" || len(doc.Target["consumer2"]["t"]) != 1 {
 		t.Fatalf("%v %s", err, out)
+	}
+}
+
+// --rack gives members' client.rack; with replica racks, range is rack-aware.
+func TestAssignRack(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "s.json")
+	os.WriteFile(file, []byte(`{"assignor": "range", "topics": {"t": 4}, "partition_racks": {"t": [["a"], ["b"], ["a"], ["b"]]},
+		"members": [{"id": "c1", "subscription": ["t"]}, {"id": "c2", "subscription": ["t"]}]}`), 0o644)
+	code, out, stderr := run(t, nil, "assign", "--from-file", file, "--rack", "c1=b", "--rack", "c2=a", "-o", "json")
+	var doc struct {
+		Assignment map[string]map[string][]int32 `json:"assignment"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || fmt.Sprint(doc.Assignment["c1"]["t"]) != "[1 3]" || fmt.Sprint(doc.Assignment["c2"]["t"]) != "[0 2]" {
+		t.Fatalf("exit %d %v\n%s%s", code, err, out, stderr)
+	}
+	// Without racks: plain range.
+	_, out, _ = run(t, nil, "assign", "--from-file", file, "-o", "json")
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || fmt.Sprint(doc.Assignment["c1"]["t"]) != "[0 1]" {
+		t.Fatalf("%v %s", err, out)
+	}
+	for _, c := range []struct{ arg, want string }{
+		{"c9=a", "--rack c9=a: no such member (members: c1, c2)"},
+		{"c1", `--rack "c1": want MEMBER=RACK`},
+	} {
+		if code, _, stderr := run(t, nil, "assign", "--from-file", file, "--rack", c.arg); code != ExitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("--rack %s: exit %d %s", c.arg, code, stderr)
+		}
+	}
+	// Other flavours say the racks are ignored.
+	_, out, _ = run(t, nil, "assign", "--from-file", file, "--rack", "c1=b", "--client", "librdkafka")
+	if !strings.Contains(out, "librdkafka 2.0.2 predates rack-aware assignment") {
+		t.Fatalf("%s", out)
 	}
 }
