@@ -48,7 +48,8 @@ type SimDoc struct {
 	JoinIDs []string `json:"join_ids" yaml:"join_ids"` // the joiners' member ids, given or invented
 	// DependsOnIDs: the result changes when the joiners' ids sort
 	// elsewhere (range, roundrobin and the sticky family order members by
-	// id); null when nobody joins.
+	// id); null when nobody joins, or when the result varies from run to
+	// run (kgo sticky with several topics) so it cannot be told.
 	DependsOnIDs *bool      `json:"depends_on_member_ids" yaml:"depends_on_member_ids"`
 	Leave        []string   `json:"leave" yaml:"leave"`
 	Protocol     string     `json:"protocol" yaml:"protocol"`

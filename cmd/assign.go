@@ -274,10 +274,13 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 		}
 		doc.Simulation = &assign.SimDoc{Join: o.Change.Join, JoinIDs: o.Change.Joiners(s.Members), Leave: leave, Protocol: sim.Protocol, Before: sim.Before, Round1: sim.Round1,
 			After: sim.After, Moves: sim.Moves, Revoked: sim.Revoked, Moved: len(sim.Moves), Paused: sim.Paused, Rounds: sim.Rounds, Total: sim.Total}
-		if err := variantsNote(&doc, s, &o.Change); err != nil {
+		variants, err := variantsNote(&doc, s, &o.Change)
+		if err != nil {
 			return err
 		}
-		if o.Change.Join > 0 {
+		// With a result that varies run to run, whether it depends on the
+		// ids cannot be told: depends_on_member_ids stays null.
+		if o.Change.Join > 0 && variants <= 1 {
 			depends, err := assign.DependsOnJoinerIDs(s, o.Change)
 			if err != nil {
 				return err
@@ -297,7 +300,7 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 		return err
 	}
 	doc.Assignment, doc.Current, doc.Revoked = a, current, revoked
-	if err := variantsNote(&doc, s, nil); err != nil {
+	if _, err := variantsNote(&doc, s, nil); err != nil {
 		return err
 	}
 	if len(revoked) > 0 {
@@ -320,14 +323,14 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 
 // variantsNote says when the flavour's result is one of several for the
 // same input (kgo's sticky balancers with several topics).
-func variantsNote(doc *assign.Doc, s assign.Scenario, ch *assign.Change) error {
+func variantsNote(doc *assign.Doc, s assign.Scenario, ch *assign.Change) (int, error) {
 	const runs = 8
 	n, err := assign.Variants(s, ch, runs)
 	if err != nil || n <= 1 {
-		return err
+		return n, err
 	}
 	doc.Notes = append(doc.Notes, fmt.Sprintf("franz-go's sticky balancer numbers topics in Go map iteration order (internal/sticky: newBalancer ranges over the topics map), so this input gave %d different assignments in %d runs: the leader's plan is one of them", n, runs))
-	return nil
+	return n, nil
 }
 
 // applyRacks sets members' racks from --rack; a member that is not in the
