@@ -87,3 +87,45 @@ func TestKafkaOrders(t *testing.T) {
 		t.Fatal("topic id for an unknown topic accepted")
 	}
 }
+
+// Vectors from UniformHeterogeneousAssignmentBuilderTest.java (same
+// directory and commit), with its fixed topic ids.
+func TestUniformHeterogeneousKafkaVectors(t *testing.T) {
+	t.Parallel()
+	ids := map[string]string{"t1": "T1-A4s3VTwiI5CTbEp6POw", "t2": "T2-B4s3VTwiI5YHbPp6YUe", "t3": "T3-CU8fVTLCz5YMkLoDQsa", "t4": "T4-Tw9fVTLCz5HbPp6YQsa"}
+	m := func(id string, owned map[string][]int32, topics ...string) Member {
+		return Member{ID: id, Subscription: topics, Owned: owned}
+	}
+	cases := []struct {
+		name string
+		s    Scenario
+		want string
+	}{
+		{"testFirstAssignmentTwoMembersTwoTopics", Scenario{Topics: map[string]int32{"t1": 3, "t3": 6},
+			Members: []Member{m("A", nil, "t1", "t3"), m("B", nil, "t3")}},
+			"A=t1:0,1,2 t3:4 | B=t3:0,1,2,3,5"},
+		{"testFirstAssignmentNumMembersGreaterThanTotalNumPartitions", Scenario{Topics: map[string]int32{"t3": 1, "t1": 2},
+			Members: []Member{m("A", nil, "t3"), m("B", nil, "t3"), m("C", nil, "t1")}},
+			"A=t3:0 | B= | C=t1:0,1"},
+		{"testReassignmentForTwoMembersThreeTopicsGivenUnbalancedPrevAssignment", Scenario{Topics: map[string]int32{"t1": 6, "t2": 4, "t3": 4},
+			Members: []Member{
+				m("A", map[string][]int32{"t1": {0, 1, 2}}, "t1"),
+				m("B", map[string][]int32{"t1": {3}, "t2": {0}}, "t1", "t2"),
+				m("C", map[string][]int32{"t1": {4, 5}, "t2": {1, 2, 3}, "t3": {0, 1, 2, 3}}, "t1", "t2", "t3")}},
+			"A=t1:0,1,2,5 | B=t1:3 t2:0,1,2,3 | C=t1:4 t3:0,1,2,3"},
+		{"testReassignmentWhenPartitionsAreAddedForTwoMembers", Scenario{Topics: map[string]int32{"t1": 6, "t2": 5, "t3": 3, "t4": 3},
+			Members: []Member{
+				m("A", map[string][]int32{"t1": {0, 1, 2, 3}, "t3": {0, 1}}, "t1", "t3"),
+				m("B", map[string][]int32{"t2": {0, 1, 2}, "t4": {0, 1, 2}}, "t1", "t2", "t3", "t4")}},
+			"A=t1:0,1,2,3,4,5 t3:0,1,2 | B=t2:0,1,2,3,4 t4:0,1,2"},
+	}
+	for _, c := range cases {
+		c.s.Assignor, c.s.TopicIDs = Uniform, map[string]string{}
+		for t := range c.s.Topics {
+			c.s.TopicIDs[t] = ids[t]
+		}
+		if got := show(mustAssign(t, c.s)); got != c.want {
+			t.Errorf("%s:\n got  %s\n want %s", c.name, got, c.want)
+		}
+	}
+}

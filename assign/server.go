@@ -116,7 +116,8 @@ func ownedOrder(s Scenario, m Member) []string {
 // topics they still subscribe to; topics are served by partitions per
 // subscriber (descending), then subscriber count (ascending), then name
 // (Kafka: topic id); each topic's unassigned partitions go, ascending, to
-// the least loaded subscriber (ties: lowest member index) — water filling;
+// the least loaded subscribers level by level (Kafka's
+// MemberAssignmentBalancer);
 // then up to 16 sweeps move the highest-numbered partition of a topic from
 // its most loaded subscriber to its least loaded one until they differ by
 // at most one.
@@ -181,20 +182,31 @@ func uniformHeterogeneous(s Scenario) Assignment {
 		}
 		return index[x] < index[y]
 	}
+	// Kafka 4.0's MemberAssignmentBalancer.nextLeastLoadedMember: per
+	// topic, the subscribers sorted once by (partitions, index); a range of
+	// the least loaded is served in order, and when every member in it has
+	// received one, the level rises by one and the range takes in the
+	// members at that level — starting again from the first.
 	for _, t := range topics {
+		sorted := append([]string(nil), subs[t]...)
+		sort.SliceStable(sorted, func(i, j int) bool { return lighter(sorted[i], sorted[j]) })
+		end, level, next := 0, len(a[sorted[0]])-1, 0
 		for p := int32(0); p < s.Topics[t]; p++ {
 			x := tp{t, p}
 			if _, taken := owner[x]; taken {
 				continue
 			}
-			best := subs[t][0]
-			for _, id := range subs[t][1:] {
-				if lighter(id, best) {
-					best = id
+			if next >= end {
+				level++
+				for end < len(sorted) && len(a[sorted[end]]) == level {
+					end++
 				}
+				next = 0
 			}
-			a[best] = append(a[best], x)
-			owner[x] = best
+			to := sorted[next]
+			next++
+			a[to] = append(a[to], x)
+			owner[x] = to
 		}
 	}
 	for sweep := 0; sweep < 16; sweep++ {
