@@ -31,15 +31,16 @@ const (
 
 // Client flavours.
 const (
-	Java       = "java"
-	Librdkafka = "librdkafka"
-	FranzGo    = "franz-go"
+	Java        = "java"
+	Librdkafka  = "librdkafka"
+	FranzGo     = "franz-go"
+	KafkaPython = "kafka-python" // 2.0.2
 )
 
 // Assignors and Clients list the accepted values.
 var (
 	Assignors = []string{Range, RoundRobin, Sticky, CooperativeSticky, Uniform, ServerRange}
-	Clients   = []string{Java, Librdkafka, FranzGo}
+	Clients   = []string{Java, Librdkafka, FranzGo, KafkaPython}
 )
 
 // Member is one group member as the assignor sees it.
@@ -47,8 +48,9 @@ type Member struct {
 	ID           string             `json:"id" yaml:"id"`
 	InstanceID   *string            `json:"instance_id" yaml:"instance_id"`
 	Subscription []string           `json:"subscription" yaml:"subscription"`
-	Owned        map[string][]int32 `json:"owned" yaml:"owned"`           // previous assignment (sticky family)
-	Generation   *int32             `json:"generation" yaml:"generation"` // of Owned; null: none
+	Rack         *string            `json:"rack,omitempty" yaml:"rack,omitempty"` // client.rack (KIP-881 rack-aware assignors)
+	Owned        map[string][]int32 `json:"owned" yaml:"owned"`                   // previous assignment (sticky family)
+	Generation   *int32             `json:"generation" yaml:"generation"`         // of Owned; null: none
 }
 
 // Scenario is an assignor's whole input.
@@ -57,6 +59,16 @@ type Scenario struct {
 	Client   string           `json:"client" yaml:"client"`
 	Topics   map[string]int32 `json:"topics" yaml:"topics"`
 	Members  []Member         `json:"members" yaml:"members"` // in JoinGroup response order
+	// TopicIDs are the topics' Kafka ids (base64, as kafka-topics prints
+	// them): the server-side uniform assignor orders topics by them.
+	TopicIDs map[string]string `json:"topic_ids,omitempty" yaml:"topic_ids,omitempty"`
+	// PartitionRacks are each partition's replica racks, by topic
+	// (partition_racks: {"t": [["a", "b"], ["b", "c"]]}), for rack-aware
+	// range (KIP-881).
+	PartitionRacks map[string][][]string `json:"partition_racks,omitempty" yaml:"partition_racks,omitempty"`
+	// peakMembers: a simulation's member map held the leavers and the
+	// joiners at once; Kafka's HashMap of members is sized for that.
+	peakMembers int
 }
 
 // Assignment maps member id to topic to partitions (ascending).
@@ -81,12 +93,32 @@ func (s *Scenario) Validate() error {
 	if s.Client == Librdkafka && s.Assignor == Sticky {
 		return errorf("librdkafka has no eager sticky assignor (only range, roundrobin, cooperative-sticky)")
 	}
+	if s.Client == KafkaPython && s.Assignor != Range && s.Assignor != RoundRobin && s.Assignor != Sticky {
+		return errorf("kafka-python 2.0.2 has only range, roundrobin and sticky (no cooperative-sticky, no KIP-848 server-side assignors)")
+	}
 	if len(s.Members) == 0 {
 		return errorf("a group needs at least one member")
 	}
 	for t, n := range s.Topics {
 		if t == "" || n < 0 {
 			return errorf("topic %q with %d partitions: want a name and a count >= 0", t, n)
+		}
+	}
+	for t, id := range s.TopicIDs {
+		if _, ok := s.Topics[t]; !ok {
+			return errorf("topic_ids names %q, which is not among the topics", t)
+		}
+		if _, err := parseUUID(id); err != nil {
+			return errorf("topic_ids[%s]: %v", t, err)
+		}
+	}
+	for t, parts := range s.PartitionRacks {
+		n, ok := s.Topics[t]
+		if !ok {
+			return errorf("partition_racks names %q, which is not among the topics", t)
+		}
+		if int32(len(parts)) > n {
+			return errorf("partition_racks[%s] lists %d partitions; the topic has %d", t, len(parts), n)
 		}
 	}
 	seen := map[string]bool{}
@@ -126,6 +158,8 @@ func Assign(s Scenario) (Assignment, error) {
 		a = rangeAssign(s.Members, s.Topics, javaOrder)
 	case s.Client == FranzGo:
 		a, err = kgoAssign(s)
+	case s.Assignor == Range && s.Client == Java && hasRacks(s.Members):
+		a = rackRange(s)
 	case s.Assignor == Range:
 		order := javaOrder
 		if s.Client == Librdkafka {
@@ -140,6 +174,8 @@ func Assign(s Scenario) (Assignment, error) {
 		a = roundRobin(s.Members, s.Topics, order)
 	case s.Client == Librdkafka:
 		a = rdkafkaCooperativeSticky(s.Members, s.Topics)
+	case s.Client == KafkaPython:
+		a = pythonSticky(s.Members, s.Topics)
 	default:
 		a = javaSticky(s.Members, s.Topics, s.Assignor == CooperativeSticky)
 	}

@@ -26,8 +26,18 @@ func bigScenario(assignor, client string, members, partitions int) Scenario {
 // Run: go test ./assign -run '^$' -bench Assign -benchtime 3x
 func BenchmarkAssign(b *testing.B) {
 	for _, c := range [][2]string{{Range, Java}, {RoundRobin, Java}, {Sticky, Java}, {CooperativeSticky, Java},
-		{CooperativeSticky, Librdkafka}, {Sticky, FranzGo}, {CooperativeSticky, FranzGo}, {Uniform, Java}} {
+		{Range, Librdkafka}, {RoundRobin, Librdkafka}, {CooperativeSticky, Librdkafka},
+		{Range, FranzGo}, {RoundRobin, FranzGo}, {Sticky, FranzGo}, {CooperativeSticky, FranzGo}, {Uniform, Java}, {ServerRange, Java},
+		{Range, KafkaPython}, {RoundRobin, KafkaPython}, {Sticky, KafkaPython}} {
 		fresh := bigScenario(c[0], c[1], 2000, 100000)
+		if c[0] == Uniform { // Kafka's topic order needs the ids
+			fresh.TopicIDs = map[string]string{}
+			for i := 0; i < 10; i++ {
+				var id [16]byte
+				id[0], id[15] = byte(i*37+1), byte(i*91+5)
+				fresh.TopicIDs[fmt.Sprintf("topic-%02d", i)] = UUIDString(id)
+			}
+		}
 		b.Run(fmt.Sprintf("%s/%s/fresh", c[1], c[0]), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, err := Assign(fresh); err != nil {
@@ -35,9 +45,6 @@ func BenchmarkAssign(b *testing.B) {
 				}
 			}
 		})
-		if c[0] == Range || c[0] == RoundRobin || c[0] == Uniform {
-			continue
-		}
 		first, err := Assign(fresh)
 		if err != nil {
 			b.Fatal(err)

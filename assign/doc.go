@@ -6,16 +6,22 @@ import (
 
 // Doc is `kgroups assign -o json`.
 type Doc struct {
-	SchemaVersion int         `json:"schema_version" yaml:"schema_version"`
-	Assignor      string      `json:"assignor" yaml:"assignor"`
-	Client        string      `json:"client" yaml:"client"`
-	Assignment    Assignment  `json:"assignment" yaml:"assignment"`
-	IdleMembers   []string    `json:"idle_members" yaml:"idle_members"`
-	Stats         Stats       `json:"stats" yaml:"stats"`
-	Current       Assignment  `json:"current" yaml:"current"` // --from-group: the group's assignment now
-	Simulation    *SimDoc     `json:"simulation" yaml:"simulation"`
-	Compare       []CompareTo `json:"compare" yaml:"compare"`
-	Notes         []string    `json:"notes" yaml:"notes"`
+	SchemaVersion int        `json:"schema_version" yaml:"schema_version"`
+	Assignor      string     `json:"assignor" yaml:"assignor"`
+	Client        string     `json:"client" yaml:"client"`
+	Assignment    Assignment `json:"assignment" yaml:"assignment"`
+	IdleMembers   []string   `json:"idle_members" yaml:"idle_members"`
+	Stats         Stats      `json:"stats" yaml:"stats"`
+	Current       Assignment `json:"current" yaml:"current"` // --from-group: the group's assignment now
+	// Target: cooperative, when round 1 (assignment) withholds partitions
+	// that change owner: where they land in the follow-up rebalance; null
+	// otherwise. Revoked lists those partitions (from: the owner revoking
+	// them, to: where they land).
+	Target     Assignment  `json:"target" yaml:"target"`
+	Revoked    []Move      `json:"revoked" yaml:"revoked"`
+	Simulation *SimDoc     `json:"simulation" yaml:"simulation"`
+	Compare    []CompareTo `json:"compare" yaml:"compare"`
+	Notes      []string    `json:"notes" yaml:"notes"`
 }
 
 // Stats summarise an assignment.
@@ -38,17 +44,24 @@ type TopicStats struct {
 
 // SimDoc is a join/leave simulation.
 type SimDoc struct {
-	Join     int        `json:"join" yaml:"join"`
-	Leave    []string   `json:"leave" yaml:"leave"`
-	Protocol string     `json:"protocol" yaml:"protocol"`
-	Before   Assignment `json:"before" yaml:"before"`
-	Round1   Assignment `json:"round1" yaml:"round1"`
-	After    Assignment `json:"after" yaml:"after"`
-	Moves    []Move     `json:"moves" yaml:"moves"`
-	Moved    int        `json:"moved" yaml:"moved"`
-	Paused   int        `json:"paused" yaml:"paused"`
-	Rounds   int        `json:"rounds" yaml:"rounds"`
-	Total    int        `json:"total" yaml:"total"`
+	Join    int      `json:"join" yaml:"join"`
+	JoinIDs []string `json:"join_ids" yaml:"join_ids"` // the joiners' member ids, given or invented
+	// DependsOnIDs: the result changes when the joiners' ids sort
+	// elsewhere (range, roundrobin and the sticky family order members by
+	// id); null when nobody joins, or when the result varies from run to
+	// run (kgo sticky with several topics) so it cannot be told.
+	DependsOnIDs *bool      `json:"depends_on_member_ids" yaml:"depends_on_member_ids"`
+	Leave        []string   `json:"leave" yaml:"leave"`
+	Protocol     string     `json:"protocol" yaml:"protocol"`
+	Before       Assignment `json:"before" yaml:"before"`
+	Round1       Assignment `json:"round1" yaml:"round1"`
+	After        Assignment `json:"after" yaml:"after"`
+	Moves        []Move     `json:"moves" yaml:"moves"`
+	Revoked      []Move     `json:"revoked" yaml:"revoked"` // held by nobody in round 1: revoked from, lands on
+	Moved        int        `json:"moved" yaml:"moved"`
+	Paused       int        `json:"paused" yaml:"paused"`
+	Rounds       int        `json:"rounds" yaml:"rounds"`
+	Total        int        `json:"total" yaml:"total"`
 }
 
 // CompareTo is another assignor on the same input.
@@ -106,13 +119,42 @@ func Notes(s Scenario) []string {
 	var out []string
 	switch {
 	case s.Assignor == Uniform:
-		out = append(out, "uniform: Kafka orders topics by topic ids (a HashSet, or signed id order for different subscriptions) and members by a HashMap; kgroups uses topic names and member ids, so multi-topic results may differ from the broker's; Kafka 4.1+ (KAFKA-18688) lets any member keep the extra partition")
+		topics := subscribedTopics(s.Members, s.Topics)
+		if _, ok := s.topicIDs(topics); !ok && len(topics) > 1 {
+			out = append(out, "uniform orders topics by topic id (a HashSet of ids; signed id order breaks ties for different subscriptions) and the topic ids are not known here, so kgroups orders them by name and a multi-topic result may differ from the broker's: give topic_ids in the scenario (--from-group reads them)")
+		}
+		out = append(out, "uniform is modelled on Kafka 4.0's builders: members in the coordinator's HashMap order of member ids (one bucket's members in the order given), topics in HashSet order of topic ids; Kafka 4.1+ (KAFKA-18688) lets any member keep the extra partition, which can differ")
 	case s.Client == Librdkafka && s.Assignor == CooperativeSticky:
-		out = append(out, "librdkafka cooperative-sticky is modelled with the general sticky algorithm and librdkafka's cooperative adjustment: exact for fresh groups and stable groups; with uneven prior ownership librdkafka may move different partitions (it moves partition 0 first where Java keeps the lowest)")
-	case s.Client == FranzGo && (s.Assignor == Sticky || s.Assignor == CooperativeSticky):
-		out = append(out, "franz-go's sticky balancer is its own algorithm (kgo's code is run here): balanced and sticky, not Java-identical")
+		note := "librdkafka cooperative-sticky is modelled with the general sticky algorithm in librdkafka's own partition order (sortPartitions: round robin from the most loaded member, then rd_map's reverse insertion order) and its cooperative adjustment; checked against real kcat joins and leaves"
+		if !sameSubscriptions(s.Members) {
+			note += "; with different subscriptions the partition order is by subscriber count, and the balance loop is the Java port's, which may differ"
+		}
+		out = append(out, note)
+	case s.Client == FranzGo && s.Assignor == Sticky:
+		out = append(out, "franz-go's eager sticky balancer (kgo's code is run here): an eager kgo member revokes everything and rejoins with no previous assignment (consumer_group.go: lastAssigned = nil), so every rebalance assigns afresh and nothing stays sticky")
+	case s.Client == FranzGo && s.Assignor == CooperativeSticky:
+		out = append(out, "franz-go's cooperative-sticky balancer is its own algorithm (kgo's code is run here, fed the owned partitions each member sends): balanced and sticky, not Java-identical")
+	case s.Client == KafkaPython && s.Assignor == Sticky:
+		out = append(out, "kafka-python 2.0.2's sticky assignor (its own port of the older Java algorithm: members give their last partition first in the round robin, new partitions are balanced first) is modelled; note that 2.0.2's StickyPartitionAssignor.metadata hands the encoder an iterator (six.iteritems), which fails on Python 3 with \"TypeError: object of type 'dict_itemiterator' has no len()\": a sticky member that already holds an assignment crashes when it rejoins (Debian's python3-kafka 2.0.2 on Python 3.11, observed)")
 	case s.Client == Librdkafka && hasStatic(s.Members):
 		out = append(out, "librdkafka compares instance ids only when both members have one: with mixed static and dynamic members its order is not well defined")
+	}
+	if hasRacks(s.Members) {
+		switch {
+		case s.Client == Java && s.Assignor == Range:
+			if len(s.PartitionRacks) == 0 {
+				out = append(out, "members have racks but no partition's replica racks are known (partition_racks, or --from-group on a cluster whose brokers have broker.rack): range is not rack-aware here")
+			}
+		default:
+			why := "kgroups models rack-aware assignment (KIP-881) only for Java's range"
+			switch s.Client {
+			case Librdkafka:
+				why = "librdkafka 2.0.2 predates rack-aware assignment (KIP-881 arrived in librdkafka 2.2.0)"
+			case KafkaPython:
+				why = "kafka-python 2.0.2 has no rack-aware assignment"
+			}
+			out = append(out, why+": the members' racks are ignored in this preview")
+		}
 	}
 	if protocolOf(s.Assignor) == Eager && s.Assignor != Range && s.Assignor != RoundRobin {
 		out = append(out, s.Assignor+" is eager: it reduces moves, not pauses — every rebalance still revokes every partition")

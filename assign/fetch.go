@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kgroups/kgroups/describe"
@@ -57,6 +58,52 @@ func FromGroup(ctx context.Context, cl *kgo.Client, group string) (Scenario, Ass
 	for _, t := range topics {
 		if tf := counts.Topics[t]; tf != nil && tf.Exists {
 			s.Topics[t] = int32(len(tf.Partitions))
+		}
+	}
+	// The server-side uniform assignor orders topics by id: read them.
+	if len(s.Topics) > 0 {
+		names := make([]string, 0, len(s.Topics))
+		for t := range s.Topics {
+			names = append(names, t)
+		}
+		md, err := kadm.NewClient(cl).Metadata(ctx, names...)
+		if err != nil {
+			return Scenario{}, nil, "", err
+		}
+		s.TopicIDs = map[string]string{}
+		for t, d := range md.Topics {
+			if _, ok := s.Topics[t]; ok && d.Err == nil && d.ID != (kadm.TopicID{}) {
+				s.TopicIDs[t] = UUIDString(d.ID)
+			}
+		}
+		// Replica racks (broker.rack) for rack-aware range; members'
+		// client.rack is not in the group's description (--rack gives it).
+		rackOf := map[int32]string{}
+		for _, b := range md.Brokers {
+			if b.Rack != nil && *b.Rack != "" {
+				rackOf[b.NodeID] = *b.Rack
+			}
+		}
+		if len(rackOf) > 0 {
+			s.PartitionRacks = map[string][][]string{}
+			for t, d := range md.Topics {
+				n, ok := s.Topics[t]
+				if !ok || d.Err != nil {
+					continue
+				}
+				racks := make([][]string, n)
+				for p, pd := range d.Partitions {
+					if p < 0 || p >= n {
+						continue
+					}
+					for _, r := range pd.Replicas {
+						if rack, ok := rackOf[r]; ok {
+							racks[p] = append(racks[p], rack)
+						}
+					}
+				}
+				s.PartitionRacks[t] = racks
+			}
 		}
 	}
 	current := Assignment{}

@@ -35,7 +35,15 @@ func kgoAssign(s Scenario) (Assignment, error) {
 		}
 		jm := kmsg.NewJoinGroupResponseMember()
 		jm.MemberID, jm.InstanceID = m.ID, m.InstanceID
-		jm.ProtocolMetadata = gb.JoinGroupMetadata(topics, m.Owned, gen)
+		owned := m.Owned
+		if s.Assignor == Sticky {
+			// An eager kgo member revokes everything before it rejoins
+			// and forgets it (consumer_group.go revoke: lastAssigned =
+			// nil), so its JoinGroup carries no current assignment:
+			// nothing stays sticky from one rebalance to the next.
+			owned = nil
+		}
+		jm.ProtocolMetadata = gb.JoinGroupMetadata(topics, owned, gen)
 		jms = append(jms, jm)
 	}
 	mb, _, err := gb.MemberBalancer(jms)

@@ -3,74 +3,112 @@ package assign
 import "sort"
 
 // serverUniform is the KIP-848 broker's uniform assignor, homogeneous
-// builder (every member subscribes to the same topics): the first P mod N
-// members (in member id order) get one partition more; each member keeps
-// owned partitions up to its quota; members with room then take contiguous
-// runs of the unassigned partitions (topics by name, partitions ascending).
-// Kafka orders topics by a HashSet of topic ids, which a preview without ids
-// cannot reproduce; members with different subscriptions take the
-// heterogeneous builder (uniformHeterogeneous).
+// builder (every member subscribes to the same topics), as Kafka 4.0's
+// UniformHomogeneousAssignmentBuilder runs it: the unassigned partitions
+// are listed topic by topic (HashSet order of topic ids, see
+// serverTopicOrder), partitions ascending; members are visited in
+// groupSpec.memberIds() order (serverMemberOrder), the first P mod N of them
+// with a quota one higher; each keeps its owned partitions up to its quota
+// and the excess is appended to the unassigned list; then the members with
+// room, in the same order, take contiguous runs of that list. Members with
+// different subscriptions take the heterogeneous builder.
 func serverUniform(s Scenario) (Assignment, error) {
 	if !sameSubscriptions(s.Members) {
 		return uniformHeterogeneous(s), nil
 	}
-	topics := subscribedTopics(s.Members, s.Topics)
-	var all []tp
-	for _, t := range topics {
-		for p := int32(0); p < s.Topics[t]; p++ {
-			all = append(all, tp{t, p})
-		}
-	}
-	ids := memberIDs(s.Members)
-	sort.Strings(ids)
-	n := len(ids)
+	topics := serverTopicOrder(s, subscribedTopics(s.Members, s.Topics))
 	if len(topics) == 0 {
 		return Assignment{}, nil
-	}
-	minQ, extra := len(all)/n, len(all)%n
-	quota := map[string]int{}
-	for i, id := range ids {
-		quota[id] = minQ
-		if i < extra {
-			quota[id]++
-		}
 	}
 	byID := map[string]Member{}
 	for _, m := range s.Members {
 		byID[m.ID] = m
 	}
+	assigned := map[tp]bool{}
+	for _, m := range s.Members {
+		for t, ps := range m.Owned {
+			for _, p := range ps {
+				assigned[tp{t, p}] = true
+			}
+		}
+	}
+	total := 0
+	var unassigned []tp
+	for _, t := range topics {
+		for p := int32(0); p < s.Topics[t]; p++ {
+			if !assigned[tp{t, p}] {
+				unassigned = append(unassigned, tp{t, p})
+			}
+		}
+		total += int(s.Topics[t])
+	}
+	ids := serverMemberOrder(s)
+	minQ, extra := total/len(ids), total%len(ids)
 	a := map[string][]tp{}
 	taken := map[tp]bool{}
+	type unfilled struct {
+		id    string
+		quota int
+	}
+	var room []unfilled
 	for _, id := range ids {
+		quota := minQ
+		if extra > 0 {
+			quota++
+			extra--
+		}
 		m := byID[id]
-		var owned []tp
-		for _, t := range topics {
-			for _, p := range m.Owned[t] {
-				if p < s.Topics[t] {
-					owned = append(owned, tp{t, p})
+		for _, t := range ownedOrder(s, m) {
+			for _, p := range javaHashIter(m.Owned[t], func(p int32) int32 { return p }, javaTableSize(len(m.Owned[t]))) {
+				x := tp{t, p}
+				if p >= s.Topics[t] || taken[x] {
+					continue
+				}
+				taken[x] = true
+				if quota > 0 {
+					a[id] = append(a[id], x)
+					quota--
+				} else {
+					unassigned = append(unassigned, x)
 				}
 			}
 		}
-		for _, x := range owned {
-			if len(a[id]) < quota[id] && !taken[x] {
-				a[id] = append(a[id], x)
-				taken[x] = true
-			}
+		if quota > 0 {
+			room = append(room, unfilled{id, quota})
 		}
 	}
-	var free []tp
-	for _, x := range all {
-		if !taken[x] {
-			free = append(free, x)
-		}
-	}
-	for _, id := range ids {
-		for len(a[id]) < quota[id] && len(free) > 0 {
-			a[id] = append(a[id], free[0])
-			free = free[1:]
+	next := 0
+	for _, u := range room {
+		for i := 0; i < u.quota && next < len(unassigned); i++ {
+			a[u.id] = append(a[u.id], unassigned[next])
+			next++
 		}
 	}
 	return toAssignment(a), nil
+}
+
+// ownedOrder is the order Kafka walks a member's current assignment: a
+// HashMap of topic ids (Collectors.toMap when read from the log) of the
+// subscribed topics it holds; by name when an id is unknown. Partitions of
+// a topic come in HashSet<Integer> order (javaHashIter with the identity
+// hash), which is ascending until a partition number reaches the table size.
+func ownedOrder(s Scenario, m Member) []string {
+	subscribed := map[string]bool{}
+	for _, t := range m.Subscription {
+		subscribed[t] = true
+	}
+	var held []string
+	for t, ps := range m.Owned {
+		if subscribed[t] && len(ps) > 0 && s.Topics[t] > 0 {
+			held = append(held, t)
+		}
+	}
+	sort.Strings(held)
+	ids, ok := s.topicIDs(held)
+	if !ok {
+		return held
+	}
+	return javaHashIter(held, func(t string) int32 { return ids[t].hash() }, javaTableSize(len(held)))
 }
 
 // uniformHeterogeneous is the broker's uniform assignor for members with
@@ -78,13 +116,14 @@ func serverUniform(s Scenario) (Assignment, error) {
 // topics they still subscribe to; topics are served by partitions per
 // subscriber (descending), then subscriber count (ascending), then name
 // (Kafka: topic id); each topic's unassigned partitions go, ascending, to
-// the least loaded subscriber (ties: lowest member index) — water filling;
+// the least loaded subscribers level by level (Kafka's
+// MemberAssignmentBalancer);
 // then up to 16 sweeps move the highest-numbered partition of a topic from
 // its most loaded subscriber to its least loaded one until they differ by
 // at most one.
 func uniformHeterogeneous(s Scenario) Assignment {
-	ids := memberIDs(s.Members)
-	sort.Strings(ids)
+	ids := serverMemberOrder(s)
+	topicIDs, haveIDs := s.topicIDs(subscribedTopics(s.Members, s.Topics))
 	index := map[string]int{}
 	byID := map[string]Member{}
 	for i, id := range ids {
@@ -132,6 +171,9 @@ func uniformHeterogeneous(s Scenario) Assignment {
 		if len(subs[ti]) != len(subs[tj]) {
 			return len(subs[ti]) < len(subs[tj])
 		}
+		if haveIDs {
+			return topicIDs[ti].less(topicIDs[tj])
+		}
 		return ti < tj
 	})
 	lighter := func(x, y string) bool { // fewer partitions, then lower index
@@ -140,20 +182,31 @@ func uniformHeterogeneous(s Scenario) Assignment {
 		}
 		return index[x] < index[y]
 	}
+	// Kafka 4.0's MemberAssignmentBalancer.nextLeastLoadedMember: per
+	// topic, the subscribers sorted once by (partitions, index); a range of
+	// the least loaded is served in order, and when every member in it has
+	// received one, the level rises by one and the range takes in the
+	// members at that level — starting again from the first.
 	for _, t := range topics {
+		sorted := append([]string(nil), subs[t]...)
+		sort.SliceStable(sorted, func(i, j int) bool { return lighter(sorted[i], sorted[j]) })
+		end, level, next := 0, len(a[sorted[0]])-1, 0
 		for p := int32(0); p < s.Topics[t]; p++ {
 			x := tp{t, p}
 			if _, taken := owner[x]; taken {
 				continue
 			}
-			best := subs[t][0]
-			for _, id := range subs[t][1:] {
-				if lighter(id, best) {
-					best = id
+			if next >= end {
+				level++
+				for end < len(sorted) && len(a[sorted[end]]) == level {
+					end++
 				}
+				next = 0
 			}
-			a[best] = append(a[best], x)
-			owner[x] = best
+			to := sorted[next]
+			next++
+			a[to] = append(a[to], x)
+			owner[x] = to
 		}
 	}
 	for sweep := 0; sweep < 16; sweep++ {

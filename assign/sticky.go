@@ -1,6 +1,7 @@
 package assign
 
 import (
+	"container/heap"
 	"sort"
 )
 
@@ -24,6 +25,9 @@ type claims struct {
 	prev     map[tp]string // the losing, lower-generation claimant
 	multiply map[tp]bool   // claimed by two members of one generation
 	fresh    bool          // nobody owned anything
+	// revocation: a member claims a partition of a topic it no longer
+	// subscribes to (kafka-python's revocation_required)
+	revocation bool
 }
 
 // resolveClaims walks members in Java HashMap order: the first claim wins
@@ -61,7 +65,11 @@ func resolveClaims(members []Member, topics map[string]int32, order []string) cl
 		sort.Strings(topicsOwned)
 		for _, t := range topicsOwned {
 			for _, p := range m.Owned[t] {
-				if p >= topics[t] || !subscribes(m, t) {
+				if p >= topics[t] {
+					continue
+				}
+				if !subscribes(m, t) {
+					c.revocation = true
 					continue
 				}
 				c.fresh = false
@@ -134,7 +142,7 @@ func javaSticky(members []Member, topics map[string]int32, cooperative bool) Ass
 	if sameSubscriptions(members) {
 		a, transferring = constrained(members, topics, c, order)
 	} else {
-		a, transferring = general(members, topics, c)
+		a, transferring = general(members, topics, c, flavourJava)
 	}
 	if cooperative {
 		for id, list := range a {
@@ -258,11 +266,20 @@ func constrained(members []Member, topics map[string]int32, c claims, order []st
 // least loaded subscriber, then move partitions from members holding two or
 // more than another subscriber until balanced, preferring a partition's
 // previous owner; a non-initial result is kept only if it improves balance.
-func general(members []Member, topics map[string]int32, c claims) (map[string][]tp, map[tp]bool) {
+// Ports of the general sticky algorithm, by whose ordering they follow.
+const (
+	flavourJava    = iota // Java's AbstractStickyAssignor general path
+	flavourRdkafka        // librdkafka's rdkafka_sticky_assignor.c
+	flavourPython         // kafka-python 2.0.2's sticky_assignor.py
+)
+
+func general(members []Member, topics map[string]int32, c claims, flavour int) (map[string][]tp, map[tp]bool) {
 	potential := map[string][]string{} // topic -> subscribers
 	for _, m := range members {
+		seenTopic := map[string]bool{}
 		for _, t := range m.Subscription {
-			if topics[t] > 0 && !contains(potential[t], m.ID) {
+			if topics[t] > 0 && !seenTopic[t] {
+				seenTopic[t] = true
 				potential[t] = append(potential[t], m.ID)
 			}
 		}
@@ -291,6 +308,11 @@ func general(members []Member, topics map[string]int32, c claims) (map[string][]
 		for _, x := range c.owned[m.ID] {
 			cur[m.ID] = append(cur[m.ID], x)
 			owner[x] = m.ID
+		}
+	}
+	if flavour != flavourJava && sameSubscriptions(members) {
+		if rs := sortPartitionsRoundRobin(members, topics, cur, c, flavour); rs != nil {
+			sorted = rs
 		}
 	}
 	// One subscriber set for every topic (equal subscriptions): a heap
@@ -332,8 +354,10 @@ func general(members []Member, topics map[string]int32, c claims) (map[string][]
 		}
 		place(x, to)
 	}
+	var unassigned []tp
 	for _, x := range sorted {
 		if _, ok := owner[x]; !ok {
+			unassigned = append(unassigned, x)
 			place(x, least(x.topic))
 		}
 	}
@@ -402,30 +426,38 @@ func general(members []Member, topics map[string]int32, c claims) (map[string][]
 		preOwner[k] = v
 	}
 	performed := false
-	for modified := true; modified; {
-		modified = false
-		for _, x := range sorted {
-			if balanced() {
-				break
-			}
-			if len(potential[x.topic]) < 2 {
-				continue
-			}
-			from := owner[x]
-			if p, ok := c.prev[x]; ok && contains(potential[x.topic], p) && len(cur[from]) > len(cur[p])+1 {
-				move(x, p)
-				performed, modified = true, true
-				continue
-			}
-			for _, other := range potential[x.topic] {
-				if len(cur[from]) > len(cur[other])+1 {
-					move(x, least(x.topic))
-					performed, modified = true, true
+	reassign := func(list []tp) {
+		for modified := true; modified; {
+			modified = false
+			for _, x := range list {
+				if balanced() {
 					break
+				}
+				if len(potential[x.topic]) < 2 {
+					continue
+				}
+				from := owner[x]
+				if p, ok := c.prev[x]; ok && contains(potential[x.topic], p) && len(cur[from]) > len(cur[p])+1 {
+					move(x, p)
+					performed, modified = true, true
+					continue
+				}
+				for _, other := range potential[x.topic] {
+					if len(cur[from]) > len(cur[other])+1 {
+						move(x, least(x.topic))
+						performed, modified = true, true
+						break
+					}
 				}
 			}
 		}
 	}
+	// kafka-python first tries to balance by moving only the newly placed
+	// partitions (unless a subscription change forces revocations).
+	if flavour == flavourPython && !c.revocation {
+		reassign(unassigned)
+	}
+	reassign(sorted)
 	if !c.fresh && performed && score(cur) >= score(pre) {
 		cur, owner = pre, preOwner
 	}
@@ -457,6 +489,99 @@ func score(a map[string][]tp) int {
 	return s
 }
 
+// sortPartitionsRoundRobin is librdkafka's sortPartitions for identical
+// subscriptions (rdkafka_sticky_assignor.c): partitions are taken round
+// robin from the members holding the most (ties: the greater member id),
+// each member giving first a partition another member held in an older
+// generation, else its lowest; then every other partition in the order
+// librdkafka's rd_map iterates partition2AllPotentialConsumers — reverse
+// insertion (LIST_INSERT_HEAD), i.e. topics and partitions descending. When
+// nobody holds anything the list is sorted by topic and partition.
+//
+// kafka-python 2.0.2 (sticky_assignor.py _populate_sorted_partitions) is
+// the same round robin, except that a member gives its last partition
+// (list.pop()) rather than its first, and the rest follow ascending.
+func sortPartitionsRoundRobin(members []Member, topics map[string]int32, cur map[string][]tp, c claims, flavour int) []tp {
+	remaining := map[string][]tp{}
+	var consumers []string
+	for _, m := range members {
+		l := append([]tp(nil), cur[m.ID]...)
+		sort.Slice(l, func(i, j int) bool { return tpLess(l[i], l[j]) })
+		if len(l) > 0 {
+			remaining[m.ID] = l
+			consumers = append(consumers, m.ID)
+		}
+	}
+	// A max-heap on (partitions left, member id): the member giving next.
+	h := &giveHeap{}
+	for _, id := range consumers {
+		h.e = append(h.e, &giver{id: id, left: remaining[id]})
+	}
+	heap.Init(h)
+	var out []tp
+	seen := map[tp]bool{}
+	for h.Len() > 0 {
+		top := h.e[0]
+		list := top.left
+		if len(list) == 0 {
+			heap.Pop(h)
+			continue
+		}
+		pick := 0
+		if flavour == flavourPython {
+			pick = len(list) - 1
+		}
+		if len(c.prev) > 0 {
+			for i, x := range list {
+				if _, ok := c.prev[x]; ok {
+					pick = i
+					break
+				}
+			}
+		}
+		out = append(out, list[pick])
+		seen[list[pick]] = true
+		if pick == 0 {
+			top.left = list[1:]
+		} else {
+			top.left = append(list[:pick:pick], list[pick+1:]...)
+		}
+		heap.Fix(h, 0)
+	}
+	if len(out) == 0 {
+		return nil // the caller's topic/partition order
+	}
+	names := subscribedTopics(members, topics)
+	if flavour == flavourPython {
+		for _, t := range names {
+			for p := int32(0); p < topics[t]; p++ {
+				if x := (tp{t, p}); !seen[x] {
+					out = append(out, x)
+				}
+			}
+		}
+		return out
+	}
+	for i := len(names) - 1; i >= 0; i-- {
+		for p := topics[names[i]] - 1; p >= 0; p-- {
+			if x := (tp{names[i], p}); !seen[x] {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// pythonSticky is kafka-python 2.0.2's (eager) StickyPartitionAssignor: the
+// general algorithm in its own orders (see sortPartitionsRoundRobin and the
+// first balancing pass over newly placed partitions in general).
+func pythonSticky(members []Member, topics map[string]int32) Assignment {
+	order := memberIDs(members) // claims: members dict order (the JoinGroup order)
+	c := resolveClaims(members, topics, order)
+	a, _ := general(members, topics, c, flavourPython)
+	return toAssignment(a)
+}
+
 // rdkafkaCooperativeSticky approximates librdkafka's cooperative-sticky: a
 // port of the older general sticky algorithm (no constrained path), then
 // librdkafka's cooperative adjustment: a partition still assigned to its
@@ -465,7 +590,7 @@ func score(a map[string][]tp) int {
 func rdkafkaCooperativeSticky(members []Member, topics map[string]int32) Assignment {
 	order := javaHashOrder(memberIDs(members))
 	c := resolveClaims(members, topics, order)
-	a, _ := general(members, topics, c)
+	a, _ := general(members, topics, c, flavourRdkafka)
 	for id, list := range a {
 		kept := list[:0]
 		for _, x := range list {
@@ -483,39 +608,54 @@ func rdkafkaCooperativeSticky(members []Member, topics map[string]int32) Assignm
 }
 
 // loadHeap orders members by (assigned count, id) for least-loaded picks.
+// Counts are cached per member (read from load when changed is called).
 type loadHeap struct {
-	ids  []string
-	pos  map[string]int
-	load map[string][]tp
+	ids   []string // heap order
+	pos   []int    // member number -> heap position
+	heapN []int    // heap position -> member number
+	count []int    // member number -> partitions
+	num   map[string]int
+	load  map[string][]tp
 }
 
 func newLoadHeap(ids []string, load map[string][]tp) *loadHeap {
-	h := &loadHeap{ids: append([]string(nil), ids...), pos: map[string]int{}, load: load}
-	sort.Slice(h.ids, func(i, j int) bool { return h.less(i, j) })
-	for i, id := range h.ids {
-		h.pos[id] = i
+	sorted := append([]string(nil), ids...)
+	sort.Slice(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if len(load[a]) != len(load[b]) {
+			return len(load[a]) < len(load[b])
+		}
+		return a < b
+	})
+	h := &loadHeap{ids: sorted, pos: make([]int, len(sorted)), heapN: make([]int, len(sorted)),
+		count: make([]int, len(sorted)), num: make(map[string]int, len(sorted)), load: load}
+	for i, id := range sorted {
+		h.num[id], h.pos[i], h.heapN[i], h.count[i] = i, i, i, len(load[id])
 	}
 	return h
 }
 
 func (h *loadHeap) less(i, j int) bool {
-	a, b := h.ids[i], h.ids[j]
-	if len(h.load[a]) != len(h.load[b]) {
-		return len(h.load[a]) < len(h.load[b])
+	a, b := h.heapN[i], h.heapN[j]
+	if h.count[a] != h.count[b] {
+		return h.count[a] < h.count[b]
 	}
-	return a < b
+	return h.ids[i] < h.ids[j]
 }
 
 func (h *loadHeap) swap(i, j int) {
 	h.ids[i], h.ids[j] = h.ids[j], h.ids[i]
-	h.pos[h.ids[i]], h.pos[h.ids[j]] = i, j
+	h.heapN[i], h.heapN[j] = h.heapN[j], h.heapN[i]
+	h.pos[h.heapN[i]], h.pos[h.heapN[j]] = i, j
 }
 
 func (h *loadHeap) least() string { return h.ids[0] }
 
 // changed restores heap order after id's load changed.
 func (h *loadHeap) changed(id string) {
-	i := h.pos[id]
+	n := h.num[id]
+	h.count[n] = len(h.load[id])
+	i := h.pos[n]
 	for i > 0 { // up
 		parent := (i - 1) / 2
 		if !h.less(i, parent) {
@@ -538,4 +678,28 @@ func (h *loadHeap) changed(id string) {
 		h.swap(i, small)
 		i = small
 	}
+}
+
+// giveHeap is a max-heap of members by (partitions left, id).
+type giver struct {
+	id   string
+	left []tp
+}
+
+type giveHeap struct{ e []*giver }
+
+func (h *giveHeap) Len() int { return len(h.e) }
+func (h *giveHeap) Less(i, j int) bool {
+	a, b := h.e[i], h.e[j]
+	if len(a.left) != len(b.left) {
+		return len(a.left) > len(b.left)
+	}
+	return a.id > b.id
+}
+func (h *giveHeap) Swap(i, j int) { h.e[i], h.e[j] = h.e[j], h.e[i] }
+func (h *giveHeap) Push(x any)    { h.e = append(h.e, x.(*giver)) }
+func (h *giveHeap) Pop() any {
+	x := h.e[len(h.e)-1]
+	h.e = h.e[:len(h.e)-1]
+	return x
 }

@@ -20,6 +20,7 @@ type AssignOptions struct {
 	FromGroup              string
 	Change                 assign.Change
 	Compare                []string
+	Racks                  map[string]string // --rack MEMBER=RACK
 	assignorSet, clientSet bool
 }
 
@@ -27,7 +28,7 @@ type AssignOptions struct {
 func NewCmdAssign(f *Factory, comp *completions.Completer, runF func(*AssignOptions) error) *cobra.Command {
 	opts := &AssignOptions{f: f}
 	var consumers, partitions, join int
-	var topics, leave []string
+	var topics, leave, joinIDs, racks []string
 	var file, compare string
 	cmd := &cobra.Command{
 		Use:   "assign",
@@ -41,15 +42,21 @@ chosen client does:
   --client librdkafka  librdkafka's member order (differs with static members);
                        cooperative-sticky approximated (see notes); no eager sticky
   --client franz-go    kgo's own balancers are run
+  --client kafka-python  kafka-python 2.0.2: range, roundrobin, its own sticky port
 Server-side (KIP-848): --assignor uniform or server-range.
 Input: --consumers N --partitions P (one topic), --topic NAME=P (repeatable),
 --from-file scenario.json, or --from-group G (a live group's members,
 subscriptions and partitions; dials the cluster).
 --join N / --leave MEMBER simulate a change: before and after, which partitions
 move, and how many pause (eager: all; cooperative: the moving ones, over two
-rebalances). --compare A,B shows other assignors on the same input.`,
+rebalances). --join-id ID names a joiner (repeatable): assignors order members
+by id, and the output says when the result depends on it. Each client rejoins
+as it really does (franz-go's eager sticky sends no previous assignment).
+A cooperative preview shows round 1 and the target, and where each withheld
+partition lands. --compare A,B shows other assignors on the same input.`,
 		Example: `  kgroups assign --assignor range --consumers 3 --topic orders=12 --topic payments=6
   kgroups assign --assignor cooperative-sticky --consumers 4 --partitions 12 --join 1
+  kgroups assign --from-group orders-svc --join-id rdkafka-5c1e-4b7a
   kgroups assign --assignor range --consumers 8 --partitions 6 --compare roundrobin,cooperative-sticky
   kgroups assign --from-group orders-svc --assignor cooperative-sticky --client librdkafka --leave c02
   kgroups assign --from-file scenario.json -o json`,
@@ -72,7 +79,20 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 			if join < 0 {
 				return flagErrorf("--join %d: want 0 or more", join)
 			}
-			opts.Change = assign.Change{Join: join, Leave: leave}
+			seenJoin := map[string]bool{}
+			for _, id := range joinIDs {
+				if strings.TrimSpace(id) == "" {
+					return flagErrorf("--join-id %q: want a member id", id)
+				}
+				if seenJoin[id] {
+					return flagErrorf("--join-id %s is given twice", id)
+				}
+				seenJoin[id] = true
+			}
+			if fl.Changed("join") && join < len(joinIDs) {
+				return flagErrorf("--join %d with %d --join-id: --join counts every joiner, named or not (want at least %d)", join, len(joinIDs), len(joinIDs))
+			}
+			opts.Change = assign.Change{Join: max(join, len(joinIDs)), JoinIDs: joinIDs, Leave: leave}
 			if compare != "" {
 				opts.Compare = strings.Split(compare, ",")
 				for _, a := range opts.Compare {
@@ -80,7 +100,7 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 						return flagErrorf("--compare %q: %q is not an assignor; use: %s", compare, a, strings.Join(assign.Assignors, ", "))
 					}
 				}
-				if join > 0 || len(leave) > 0 {
+				if opts.Change.Join > 0 || len(leave) > 0 {
 					return flagErrorf("--compare shows assignments side by side; simulate --join/--leave for one assignor at a time")
 				}
 			}
@@ -106,7 +126,18 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 					f.Warnf("--topic %s is deprecated for a partition count (NAME:P is a partition list elsewhere); write --topic %s=%s", spec, name, n)
 				}
 			}
+			opts.Racks = map[string]string{}
+			for _, spec := range racks {
+				member, rack, ok := strings.Cut(spec, "=")
+				if !ok || member == "" || rack == "" {
+					return flagErrorf("--rack %q: want MEMBER=RACK, e.g. c01=us-east-1a", spec)
+				}
+				opts.Racks[member] = rack
+			}
 			if opts.FromGroup == "" {
+				if err := applyRacks(&opts.Scenario, opts.Racks); err != nil {
+					return err
+				}
 				if err := opts.Scenario.Validate(); err != nil {
 					return &FlagError{Msg: err.Error()}
 				}
@@ -123,9 +154,11 @@ rebalances). --compare A,B shows other assignors on the same input.`,
 	fl.IntVar(&consumers, "consumers", 0, "number of consumers (ids c01, c02, ...)")
 	fl.IntVar(&partitions, "partitions", 0, "partitions of the one topic (named topic)")
 	fl.StringArrayVar(&topics, "topic", nil, "a subscribed topic and its partition count, `NAME=PARTITIONS` (repeatable; the old NAME:PARTITIONS still works, with a notice)")
-	fl.StringVar(&file, "from-file", "", "scenario `FILE` (JSON: assignor, client, topics, members with subscription/owned/generation)")
+	fl.StringVar(&file, "from-file", "", "scenario `FILE` (JSON: assignor, client, topics, topic_ids, members with subscription/owned/generation)")
 	fl.StringVar(&opts.FromGroup, "from-group", "", "read members, subscriptions and partitions from this live group")
-	fl.IntVar(&join, "join", 0, "simulate N consumers joining")
+	fl.IntVar(&join, "join", 0, "simulate N consumers joining (ids from --join-id, else joiner-1, joiner-2, ...)")
+	fl.StringArrayVar(&racks, "rack", nil, "a member's client.rack, `MEMBER=RACK` (repeatable): rack-aware range (KIP-881) with the partitions' replica racks")
+	fl.StringArrayVar(&joinIDs, "join-id", nil, "a joiner's member `ID` (repeatable; implies --join): range, roundrobin and sticky order members by id")
 	fl.StringArrayVar(&leave, "leave", nil, "simulate this member leaving (repeatable)")
 	fl.StringVar(&compare, "compare", "", "also show these assignors on the same input, e.g. roundrobin,cooperative-sticky")
 	_ = cmd.RegisterFlagCompletionFunc("assignor", cobra.FixedCompletions(assign.Assignors, cobra.ShellCompDirectiveNoFileComp))
@@ -211,6 +244,9 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 			return r.explain(err)
 		}
 		live.Assignor, live.Client = s.Assignor, s.Client
+		if err := applyRacks(&live, o.Racks); err != nil {
+			return err
+		}
 		if !o.assignorSet && protocol != "" {
 			live.Assignor = protocol // preview the assignor the group uses now
 		}
@@ -219,7 +255,7 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 		}
 		s, current = live, now
 	}
-	doc := assign.Doc{SchemaVersion: 1, Assignor: s.Assignor, Client: s.Client, Notes: assign.Notes(s), Compare: []assign.CompareTo{}}
+	doc := assign.Doc{SchemaVersion: 1, Assignor: s.Assignor, Client: s.Client, Notes: assign.Notes(s), Compare: []assign.CompareTo{}, Revoked: []assign.Move{}}
 	if doc.Notes == nil {
 		doc.Notes = []string{}
 	}
@@ -236,15 +272,40 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 		if leave == nil {
 			leave = []string{}
 		}
-		doc.Simulation = &assign.SimDoc{Join: o.Change.Join, Leave: leave, Protocol: sim.Protocol, Before: sim.Before, Round1: sim.Round1,
-			After: sim.After, Moves: sim.Moves, Moved: len(sim.Moves), Paused: sim.Paused, Rounds: sim.Rounds, Total: sim.Total}
+		doc.Simulation = &assign.SimDoc{Join: o.Change.Join, JoinIDs: o.Change.Joiners(s.Members), Leave: leave, Protocol: sim.Protocol, Before: sim.Before, Round1: sim.Round1,
+			After: sim.After, Moves: sim.Moves, Revoked: sim.Revoked, Moved: len(sim.Moves), Paused: sim.Paused, Rounds: sim.Rounds, Total: sim.Total}
+		variants, err := variantsNote(&doc, s, &o.Change)
+		if err != nil {
+			return err
+		}
+		// With a result that varies run to run, whether it depends on the
+		// ids cannot be told: depends_on_member_ids stays null.
+		if o.Change.Join > 0 && variants <= 1 {
+			depends, err := assign.DependsOnJoinerIDs(s, o.Change)
+			if err != nil {
+				return err
+			}
+			doc.Simulation.DependsOnIDs = &depends
+			switch {
+			case depends && len(o.Change.JoinIDs) < o.Change.Join:
+				doc.Notes = append(doc.Notes, "the result depends on the joiners' member ids (this assignor orders members by id) and joiner-N ids were invented here: a real joiner's id (client id + UUID, or its group.instance.id when static) sorts elsewhere among its peers' — give it with --join-id")
+			case depends:
+				doc.Notes = append(doc.Notes, "the result depends on the joiners' member ids (this assignor orders members by id); computed with the --join-id ids as given")
+			}
+		}
 		return p.Assign(doc)
 	}
-	a, err := assign.Assign(s)
+	a, target, revoked, err := assign.Stages(s)
 	if err != nil {
 		return err
 	}
-	doc.Assignment, doc.Current = a, current
+	doc.Assignment, doc.Current, doc.Revoked = a, current, revoked
+	if _, err := variantsNote(&doc, s, nil); err != nil {
+		return err
+	}
+	if len(revoked) > 0 {
+		doc.Target = target
+	}
 	doc.Stats, doc.IdleMembers = assign.StatsOf(s, a)
 	for _, other := range o.Compare {
 		cs := s
@@ -258,4 +319,38 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 		doc.Notes = append(doc.Notes, assign.Notes(cs)...)
 	}
 	return p.Assign(doc)
+}
+
+// variantsNote says when the flavour's result is one of several for the
+// same input (kgo's sticky balancers with several topics).
+func variantsNote(doc *assign.Doc, s assign.Scenario, ch *assign.Change) (int, error) {
+	const runs = 8
+	n, err := assign.Variants(s, ch, runs)
+	if err != nil || n <= 1 {
+		return n, err
+	}
+	doc.Notes = append(doc.Notes, fmt.Sprintf("franz-go's sticky balancer numbers topics in Go map iteration order (internal/sticky: newBalancer ranges over the topics map), so this input gave %d different assignments in %d runs: the leader's plan is one of them", n, runs))
+	return n, nil
+}
+
+// applyRacks sets members' racks from --rack; a member that is not in the
+// group is an input error.
+func applyRacks(s *assign.Scenario, racks map[string]string) error {
+	for member, rack := range racks {
+		found := false
+		for i := range s.Members {
+			if s.Members[i].ID == member {
+				r := rack
+				s.Members[i].Rack, found = &r, true
+			}
+		}
+		if !found {
+			ids := make([]string, 0, len(s.Members))
+			for _, m := range s.Members {
+				ids = append(ids, m.ID)
+			}
+			return flagErrorf("--rack %s=%s: no such member (members: %s)", member, rack, strings.Join(ids, ", "))
+		}
+	}
+	return nil
 }

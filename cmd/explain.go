@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,11 +58,22 @@ Without --group or --topic it never contacts a cluster.`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			var keys []cobra.Completion
-			for k := range explain.Keys {
-				if strings.HasPrefix(k, toComplete) {
+			seen := map[string]bool{}
+			add := func(k string) {
+				if !seen[k] && strings.HasPrefix(k, toComplete) {
+					seen[k] = true
 					keys = append(keys, k)
 				}
 			}
+			for k := range explain.Keys {
+				add(k)
+			}
+			for _, c := range explain.Clients {
+				for k := range explain.Tables[c].Keys {
+					add(k)
+				}
+			}
+			slices.Sort(keys)
 			return keys, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {

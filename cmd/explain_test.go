@@ -64,6 +64,17 @@ func TestExplainKey(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "CLIENT") || !strings.Contains(out, "franz-go") || !strings.Contains(out, "Interacts with: max.poll.records") {
 		t.Fatalf("explain KEY: %d\n%s", code, out)
 	}
+	// Keys no rule reads still answer from the clients' tables; the old
+	// answer was exit 2 "did you mean fetch.min.bytes?".
+	for _, key := range []string{"fetch.min.bytes", "retry.backoff.ms", "check.crcs", "socket.keepalive.enable", "fetch_min_bytes"} {
+		code, out, stderr := run(t, nil, "explain", key)
+		if code != 0 || !strings.Contains(out, "ACCEPTED") || strings.Contains(stderr, "did you mean") {
+			t.Errorf("explain %s: exit %d\n%s%s", key, code, out, stderr)
+		}
+	}
+	if code, _, stderr := run(t, nil, "explain", "fetch.min.byte"); code != ExitUsage || !strings.Contains(stderr, "did you mean fetch.min.bytes?") {
+		t.Errorf("typo: exit %d %s", code, stderr)
+	}
 }
 
 // Without --group or --topic, explain must not contact a cluster even if

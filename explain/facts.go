@@ -76,8 +76,12 @@ func newConfig(in Input) (*config, []Setting) {
 	var unknown []Setting
 	for _, s := range in.Settings {
 		key := Canonical(s.Key)
-		if !known(key) {
+		k, ok := knownTo(in.Client, s.Key)
+		if !ok {
 			unknown = append(unknown, s)
+			continue
+		}
+		if k.Producer { // librdkafka ignores it on a consumer (a note says so)
 			continue
 		}
 		c.values[key] = strings.TrimSpace(s.Value)
@@ -110,6 +114,17 @@ func (c *config) validate() error {
 func (c *config) isSet(key string) bool { _, ok := c.set[key]; return ok }
 
 func (c *config) str(key string) string { return c.values[key] }
+
+// name is the client's own name for a catalogue key (librdkafka's
+// fetch.wait.max.ms for fetch.max.wait.ms), for messages and fixes.
+func (c *config) name(key string) string {
+	if c.client == Librdkafka {
+		if n := nativeName(Librdkafka, key); n != "" {
+			return n
+		}
+	}
+	return key
+}
 
 // where names a value's origin for messages: "(--set)" or "(default)".
 func (c *config) where(key string) string {

@@ -23,14 +23,6 @@ const (
 // Clients lists the --client values.
 var Clients = []string{Java, Librdkafka, FranzGo, KafkaPython}
 
-// ClientSources says where each client's defaults were read.
-var ClientSources = map[string]string{
-	Java:        "Apache Kafka 4.x clients: ConsumerConfig.java",
-	Librdkafka:  "librdkafka 2.x: CONFIGURATION.md",
-	FranzGo:     "franz-go v1.22: pkg/kgo/config.go defaultCfg (options, not properties; mapped to Java key names)",
-	KafkaPython: "kafka-python 2.0.2: kafka/consumer/group.py DEFAULT_CONFIG (keys with underscores)",
-}
-
 // Key is one consumer setting kgroups checks.
 type Key struct {
 	Name     string
@@ -47,7 +39,7 @@ var Keys = map[string]Key{
 		Doc:  "Most records one poll() returns. One batch must be processed within max.poll.interval.ms.",
 		Defaults: map[string]string{Java: "500", KafkaPython: "500",
 			Librdkafka: "", FranzGo: ""},
-		Names:   map[string]string{FranzGo: "PollRecords(ctx, n) argument", Librdkafka: "none: rd_kafka_consumer_poll returns one message (consume_batch takes a count)"},
+		Names:   map[string]string{FranzGo: "PollRecords(ctx, n) argument", Librdkafka: "none: librdkafka 2.0.2 rejects the property; rd_kafka_consumer_poll returns one message (rd_kafka_consume_batch takes a count)"},
 		Related: []string{"max.poll.interval.ms"},
 	},
 	"max.poll.interval.ms": {
@@ -67,7 +59,7 @@ var Keys = map[string]Key{
 	},
 	"heartbeat.interval.ms": {
 		Name:     "heartbeat.interval.ms",
-		Doc:      "How often the member heartbeats. Keep it at most a third of session.timeout.ms so two lost heartbeats do not evict the member. Classic protocol only.",
+		Doc:      "How often the member heartbeats. Kafka recommends at most a third of session.timeout.ms: then two heartbeats in a row can be lost before the session expires. It must be below session.timeout.ms (the Java consumer refuses to start otherwise). Classic protocol only.",
 		Defaults: map[string]string{Java: "3000", Librdkafka: "3000", FranzGo: "3000", KafkaPython: "3000"},
 		Names:    map[string]string{FranzGo: "kgo.HeartbeatInterval"},
 		Related:  []string{"session.timeout.ms"},
@@ -90,19 +82,20 @@ var Keys = map[string]Key{
 	"group.protocol": {
 		Name:     "group.protocol",
 		Doc:      "classic (JoinGroup/SyncGroup, client-side assignors) or consumer (KIP-848: the broker assigns, heartbeats and session timeouts are broker-side, only moving partitions pause).",
-		Defaults: map[string]string{Java: "classic", Librdkafka: "classic", FranzGo: "classic", KafkaPython: ""},
-		Names:    map[string]string{FranzGo: "kgo.ServerSideBalancer() switches to consumer", KafkaPython: "not supported: classic only"},
+		Defaults: map[string]string{Java: "classic", Librdkafka: "", FranzGo: "classic", KafkaPython: ""},
+		Names:    map[string]string{FranzGo: "kgo.ServerSideBalancer() switches to consumer", KafkaPython: "not supported: classic only", Librdkafka: "none in librdkafka 2.0.2 (it rejects the property; later versions add KIP-848)"},
 		Related:  []string{"group.remote.assignor", "partition.assignment.strategy", "session.timeout.ms", "heartbeat.interval.ms"},
 	},
 	"group.remote.assignor": {
 		Name:     "group.remote.assignor",
 		Doc:      "Server-side assignor (uniform or range) for group.protocol=consumer; unset lets the broker choose (group.consumer.assignors, uniform first).",
-		Defaults: map[string]string{Java: "(none)", Librdkafka: "(none)", FranzGo: "(from kgo.Balancers: range or uniform)", KafkaPython: ""},
+		Defaults: map[string]string{Java: "(none)", Librdkafka: "", FranzGo: "(from kgo.Balancers: range or uniform)", KafkaPython: ""},
+		Names:    map[string]string{Librdkafka: "none in librdkafka 2.0.2 (it rejects the property)"},
 		Related:  []string{"group.protocol"},
 	},
 	"enable.auto.commit": {
 		Name:     "enable.auto.commit",
-		Doc:      "Commit offsets periodically in the background (every auto.commit.interval.ms) and on close/rebalance.",
+		Doc:      "Commit offsets every auto.commit.interval.ms and on close/rebalance: Java (classic protocol) and kafka-python commit the position from inside poll(); librdkafka and franz-go from a background thread (librdkafka commits the offsets stored for it, see enable.auto.offset.store).",
 		Defaults: map[string]string{Java: "true", Librdkafka: "true", FranzGo: "true", KafkaPython: "true"},
 		Names:    map[string]string{FranzGo: "on unless kgo.DisableAutoCommit"},
 		Related:  []string{"auto.commit.interval.ms", "enable.auto.offset.store", "auto.offset.reset"},
@@ -116,7 +109,7 @@ var Keys = map[string]Key{
 	},
 	"enable.auto.offset.store": {
 		Name:     "enable.auto.offset.store",
-		Doc:      "librdkafka: store a message's offset for auto-commit as soon as it is handed to the application (before it is processed).",
+		Doc:      "librdkafka: store a message's offset (the in-memory offset auto-commit commits) as soon as the message is handed to the application, before it is processed. With false, auto-commit commits only what the application stored with rd_kafka_offsets_store().",
 		Defaults: map[string]string{Librdkafka: "true", Java: "", FranzGo: "", KafkaPython: ""},
 		Related:  []string{"enable.auto.commit"},
 	},
@@ -125,7 +118,7 @@ var Keys = map[string]Key{
 		Doc:  "Where to start when the group has no valid committed offset: never committed, expired (offsets.retention.minutes after the group went Empty), or below the log start (deleted by retention).",
 		Defaults: map[string]string{Java: "latest", Librdkafka: "largest", KafkaPython: "latest",
 			FranzGo: "earliest"},
-		Names:   map[string]string{FranzGo: "kgo.ConsumeResetOffset: log start when nothing is committed; on OFFSET_OUT_OF_RANGE it rewinds to one minute before the end"},
+		Names:   map[string]string{FranzGo: "kgo.ConsumeStartOffset (log start) with nothing committed; kgo.ConsumeResetOffset (RewindOffset(time.Minute)): a commit below the log start resumes at the log start, data the broker lost resumes one minute before the last consumed record"},
 		Related: []string{"enable.auto.commit"},
 	},
 	"fetch.max.wait.ms": {
@@ -159,8 +152,8 @@ var Keys = map[string]Key{
 	"isolation.level": {
 		Name:     "isolation.level",
 		Doc:      "read_committed hides records of open and aborted transactions; lag is then measured against the last stable offset.",
-		Defaults: map[string]string{Java: "read_uncommitted", Librdkafka: "read_committed", FranzGo: "read_uncommitted", KafkaPython: "read_uncommitted"},
-		Names:    map[string]string{FranzGo: "kgo.FetchIsolationLevel"},
+		Defaults: map[string]string{Java: "read_uncommitted", Librdkafka: "read_committed", FranzGo: "read_uncommitted", KafkaPython: ""},
+		Names:    map[string]string{FranzGo: "kgo.FetchIsolationLevel", KafkaPython: "none: kafka-python 2.0.2 always fetches read_uncommitted (consumer/fetcher.py)"},
 	},
 }
 
@@ -169,37 +162,6 @@ var aliases = map[string]string{
 	"fetch.wait.max.ms":       "fetch.max.wait.ms",
 	"fetch.message.max.bytes": "max.partition.fetch.bytes",
 	"socket.timeout.ms":       "request.timeout.ms",
-}
-
-// otherKnown are valid consumer keys kgroups does not check (Java and
-// librdkafka), so they are neither misspellings nor findings.
-var otherKnown = strings.Fields(`bootstrap.servers metadata.broker.list group.id client.id client.rack client.dns.lookup
-	metadata.max.age.ms send.buffer.bytes receive.buffer.bytes fetch.min.bytes reconnect.backoff.ms reconnect.backoff.max.ms
-	retry.backoff.ms retry.backoff.max.ms check.crcs metrics.sample.window.ms metrics.num.samples metrics.recording.level
-	metric.reporters auto.include.jmx.reporter key.deserializer value.deserializer default.api.timeout.ms connections.max.idle.ms
-	interceptor.classes exclude.internal.topics internal.leave.group.on.close allow.auto.create.topics security.providers
-	enable.metrics.push socket.connection.setup.timeout.ms socket.connection.setup.timeout.max.ms metadata.recovery.strategy
-	metadata.recovery.rebootstrap.trigger.ms security.protocol coordinator.query.interval.ms queued.min.messages
-	queued.max.messages.kbytes fetch.queue.backoff.ms fetch.error.backoff.ms enable.partition.eof statistics.interval.ms
-	topic.metadata.refresh.interval.ms api.version.request debug group.protocol.type session.timeout.ms.config
-	share.acknowledgement.mode share.acquire.mode`)
-
-// known reports whether key (canonical) is a consumer key at all.
-func known(key string) bool {
-	if _, ok := Keys[key]; ok {
-		return true
-	}
-	for _, k := range otherKnown {
-		if k == key {
-			return true
-		}
-	}
-	for _, prefix := range []string{"ssl.", "sasl.", "ssl_", "sasl_"} {
-		if strings.HasPrefix(key, prefix) {
-			return true
-		}
-	}
-	return false
 }
 
 // Canonical turns a client's key name into the Java name kgroups uses
@@ -215,18 +177,8 @@ func Canonical(key string) string {
 	return k
 }
 
-// closest suggests a known key within edit distance 2.
-func closest(key string) string {
-	cands := make([]string, 0, len(Keys)+len(otherKnown)+len(aliases))
-	for k := range Keys {
-		cands = append(cands, k)
-	}
-	cands = append(cands, otherKnown...)
-	for k := range aliases {
-		cands = append(cands, k)
-	}
-	return suggest.Closest(key, cands, 2)
-}
+// closestIn suggests one of cands within edit distance 2.
+func closestIn(key string, cands []string) string { return suggest.Closest(key, cands, 2) }
 
 // KeyDoc is `kgroups explain KEY`.
 type KeyDoc struct {
@@ -239,36 +191,105 @@ type KeyDoc struct {
 
 // KeyDefault is one client's default and name for a key.
 type KeyDefault struct {
-	Client  string  `json:"client" yaml:"client"`
-	Default *string `json:"default" yaml:"default"` // null: the client has no such setting
-	Name    *string `json:"name" yaml:"name"`       // the client's own name, when it differs
-	Source  string  `json:"source" yaml:"source"`
+	Client   string  `json:"client" yaml:"client"`
+	Default  *string `json:"default" yaml:"default"`   // null: the client has no such setting, or no default
+	Name     *string `json:"name" yaml:"name"`         // the client's own name, when it differs
+	Accepted *string `json:"accepted" yaml:"accepted"` // accepted values or type, from the client's source; null: not recorded
+	Source   string  `json:"source" yaml:"source"`
 }
 
-// Describe documents one key; unknown keys are an input error with a guess.
+// Describe documents one key: a key kgroups' rules read (the catalogue), or
+// any key one of the clients' tables holds. Unknown keys are an input error
+// with a guess that is never the key itself.
 func Describe(key string) (KeyDoc, error) {
-	k, ok := Keys[Canonical(key)]
-	if !ok {
-		msg := fmt.Sprintf("%q is not a consumer setting kgroups documents", key)
-		if g := closest(Canonical(key)); g != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", g)
+	canon := Canonical(key)
+	if k, ok := Keys[canon]; ok {
+		doc := KeyDoc{SchemaVersion: 1, Key: k.Name, Doc: k.Doc, Related: k.Related, Defaults: []KeyDefault{}}
+		if doc.Related == nil {
+			doc.Related = []string{}
 		}
-		names := slices.Sorted(maps.Keys(Keys))
-		return KeyDoc{}, &InputError{Msg: msg + "; documented: " + strings.Join(names, ", ")}
+		for _, c := range Clients {
+			d := KeyDefault{Client: c, Source: Tables[c].Source}
+			if v := k.Defaults[c]; v != "" {
+				d.Default = &v
+			}
+			if n, ok := k.Names[c]; ok {
+				d.Name = &n
+			}
+			if n := nativeName(c, k.Name); n != "" {
+				if a := Tables[c].Keys[n].Accepted; a != "" {
+					d.Accepted = &a
+				}
+			}
+			doc.Defaults = append(doc.Defaults, d)
+		}
+		return doc, nil
 	}
-	doc := KeyDoc{SchemaVersion: 1, Key: k.Name, Doc: k.Doc, Related: k.Related, Defaults: []KeyDefault{}}
-	if doc.Related == nil {
-		doc.Related = []string{}
-	}
+	doc := KeyDoc{SchemaVersion: 1, Key: canon, Related: []string{}, Defaults: []KeyDefault{}}
+	found := false
 	for _, c := range Clients {
-		d := KeyDefault{Client: c, Source: ClientSources[c]}
-		if v := k.Defaults[c]; v != "" {
-			d.Default = &v
+		d := KeyDefault{Client: c, Source: Tables[c].Source}
+		lookup := key
+		if c == FranzGo {
+			lookup = canon
 		}
-		if n, ok := k.Names[c]; ok {
-			d.Name = &n
+		if ck, ok := Tables[c].Lookup(lookup); ok {
+			found = true
+			if ck.Default != "" {
+				d.Default = &ck.Default
+			}
+			if ck.Accepted != "" {
+				d.Accepted = &ck.Accepted
+			}
+			name := ""
+			switch {
+			case ck.Option != "":
+				name = ck.Option
+			case ck.Name != canon:
+				name = ck.Name
+			}
+			if ck.AliasOf != "" {
+				name = strings.TrimSpace(name + " (alias of " + ck.AliasOf + ")")
+			}
+			if ck.Producer {
+				name = strings.TrimSpace(name + " (producer property: a consumer ignores it)")
+			}
+			if ck.Deprecated {
+				name = strings.TrimSpace(name + " (deprecated)")
+			}
+			if name != "" {
+				d.Name = &name
+			}
+		} else {
+			none := "no such setting in " + tableLabel(c)
+			d.Name = &none
 		}
 		doc.Defaults = append(doc.Defaults, d)
 	}
-	return doc, nil
+	if found {
+		doc.Doc = "kgroups has no rule that reads this key; each client's default and accepted values as its source gives them."
+		return doc, nil
+	}
+	var cands []string
+	for _, c := range Clients {
+		for n := range Tables[c].Keys {
+			if n != canon && n != native(c, key) {
+				cands = append(cands, n)
+			}
+		}
+	}
+	msg := fmt.Sprintf("%q is not a consumer setting of any client kgroups knows (%s)", key, strings.Join(labels(), ", "))
+	if g := closestIn(canon, cands); g != "" {
+		msg += fmt.Sprintf("; did you mean %s?", g)
+	}
+	names := slices.Sorted(maps.Keys(Keys))
+	return KeyDoc{}, &InputError{Msg: msg + "; checked by kgroups' rules: " + strings.Join(names, ", ")}
+}
+
+func labels() []string {
+	var out []string
+	for _, c := range Clients {
+		out = append(out, tableLabel(c))
+	}
+	return out
 }

@@ -118,24 +118,96 @@ func (r Report) Worst() string {
 func unknownKeys(unknown []Setting) func(*config, Input) ([]Finding, error) {
 	return func(c *config, in Input) ([]Finding, error) {
 		var out []Finding
+		t := Tables[in.Client]
+		label := tableLabel(in.Client)
 		for _, s := range unknown {
-			key := Canonical(s.Key)
-			if guess := closest(key); guess != "" {
+			facts := map[string]any{"key": s.Key, "source": s.Source, "client": label}
+			rename := equivalent(in.Client, s.Key)
+			if rename == "" {
+				rename = closestFor(in.Client, s.Key)
+			}
+			if rename != "" {
+				facts["suggestion"] = rename
+			}
+			var also string
+			if others := crossClient(in.Client, s.Key); others != "" {
+				also = fmt.Sprintf(" It is a %s setting.", others)
+				facts["known_to"] = others
+			}
+			if t.RejectsUnknown {
+				detail := fmt.Sprintf("%s sets %q, which %s does not have: ", s.Source, s.Key, label)
+				if in.Client == Librdkafka {
+					detail += "rd_kafka_conf_set answers \"No such configuration property\" and the consumer is not created."
+				} else {
+					detail += "KafkaConsumer raises KafkaConfigurationError (\"Unrecognized configs\") and the consumer is not created."
+				}
+				detail += also
+				if in.Client == Librdkafka && Canonical(s.Key) == "max.poll.records" {
+					detail += " librdkafka hands the application one message per rd_kafka_consumer_poll call (rd_kafka_consume_batch takes a count)."
+				}
+				fix := "remove it"
+				if rename != "" {
+					fix = "rename it to " + rename
+				}
+				out = append(out, Finding{ID: "unknown-key", Severity: Error,
+					Title: fmt.Sprintf("%s rejects %s: no such property", label, s.Key), Detail: detail, Fix: fix, Facts: facts})
+				continue
+			}
+			ignored := fmt.Sprintf("the %s consumer logs it as supplied but not used and starts without it", label)
+			if in.Client == FranzGo {
+				ignored = "franz-go has options, not properties, and no option for it"
+			}
+			if rename != "" {
 				out = append(out, Finding{ID: "unknown-key", Severity: Warn,
-					Title:  fmt.Sprintf("%s is not a consumer setting (did you mean %s?)", s.Key, guess),
-					Detail: fmt.Sprintf("%s sets %q, which no %s consumer reads; the value you meant for %s is not applied.", s.Source, s.Key, in.Client, guess),
-					Fix:    fmt.Sprintf("rename it to %s", guess),
-					Facts:  map[string]any{"key": s.Key, "suggestion": guess, "source": s.Source}})
-			} else {
+					Title:  fmt.Sprintf("%s is not a %s consumer setting (did you mean %s?)", s.Key, label, rename),
+					Detail: fmt.Sprintf("%s sets %q: %s, so the value you meant for %s is not applied.%s", s.Source, s.Key, ignored, rename, also),
+					Fix:    "rename it to " + rename, Facts: facts})
+				continue
+			}
+			out = append(out, Finding{ID: "unknown-key", Severity: Info,
+				Title:  fmt.Sprintf("%s is not a %s consumer setting", s.Key, label),
+				Detail: fmt.Sprintf("%s sets %q: %s.%s", s.Source, s.Key, ignored, also),
+				Fix:    "remove it, or check the spelling against your client's configuration reference", Facts: facts})
+		}
+		if in.Client == Librdkafka {
+			for _, s := range in.Settings {
+				k, ok := t.Lookup(s.Key)
+				if !ok || !(k.Producer || k.Deprecated) {
+					continue
+				}
+				what, fix := "a producer property: librdkafka warns that a consumer ignores it", "remove it from the consumer's configuration"
+				if k.Deprecated {
+					what, fix = "marked DEPRECATED in librdkafka 2.0.2", "remove it; see librdkafka's CONFIGURATION.md for its replacement"
+				}
 				out = append(out, Finding{ID: "unknown-key", Severity: Info,
-					Title:  fmt.Sprintf("%s is not a consumer setting kgroups knows", s.Key),
-					Detail: fmt.Sprintf("%s sets %q; kgroups does not check it.", s.Source, s.Key),
-					Fix:    "check the spelling against your client's configuration reference",
-					Facts:  map[string]any{"key": s.Key, "source": s.Source}})
+					Title:  fmt.Sprintf("%s has no effect on a %s consumer", s.Key, label),
+					Detail: fmt.Sprintf("%s sets %q, %s.", s.Source, s.Key, what),
+					Fix:    fix, Facts: map[string]any{"key": s.Key, "source": s.Source, "client": label}})
 			}
 		}
 		return out, nil
 	}
+}
+
+// equivalent is the client's own name for a key another client spells
+// differently (Java fetch.max.wait.ms is librdkafka's fetch.wait.max.ms),
+// "" when there is none.
+func equivalent(client, key string) string {
+	canon := Canonical(key)
+	if client == Librdkafka {
+		return nativeName(Librdkafka, canon)
+	}
+	if canon != native(client, key) { // a librdkafka alias written for Java, kafka-python or franz-go
+		if n := nativeName(client, canon); n != "" {
+			return n
+		}
+		if client == FranzGo {
+			if _, ok := Tables[Java].Keys[canon]; ok {
+				return canon
+			}
+		}
+	}
+	return ""
 }
 
 // pollBudget: one batch (max.poll.records x per-record latency) must finish
@@ -174,8 +246,17 @@ func pollBudget(c *config, in Input) ([]Finding, error) {
 	need := 2 * batch
 	need = ((need + time.Second - 1) / time.Second) * time.Second
 	fix := fmt.Sprintf("max.poll.interval.ms=%d", need.Milliseconds())
-	if safe >= 1 && in.Client != Librdkafka {
+	switch {
+	case in.Client == Librdkafka:
+	case safe >= 1:
 		fix = fmt.Sprintf("max.poll.records=%d (the largest batch that keeps 50%% headroom), or %s", safe, fix)
+	case records > 1:
+		// Not even one record fits with headroom: one record per poll and
+		// an interval for it is the smallest change, not an interval for
+		// the whole batch.
+		one := ((2*lat + time.Second - 1) / time.Second) * time.Second
+		fix = fmt.Sprintf("max.poll.records=1 and max.poll.interval.ms=%d (one record per poll, 50%% headroom), or %s", one.Milliseconds(), fix)
+		facts["interval_needed_for_one_record_ms"] = one.Milliseconds()
 	}
 	facts["largest_safe_max_poll_records"] = safe
 	facts["interval_needed_ms"] = need.Milliseconds()
@@ -211,14 +292,38 @@ func heartbeatSession(c *config, in Input) ([]Finding, error) {
 	arith := fmt.Sprintf("heartbeat.interval.ms %s (%s) vs session.timeout.ms %s (%s)", fmtDur(hb), c.where("heartbeat.interval.ms"),
 		fmtDur(session), c.where("session.timeout.ms"))
 	fix := fmt.Sprintf("heartbeat.interval.ms=%d (a third of the session timeout)", (session / 3).Milliseconds())
-	switch {
-	case hb >= session:
-		return []Finding{{ID: "heartbeat-session", Severity: Error, Title: "heartbeats are not more frequent than the session timeout",
-			Detail: arith + ": the member is declared dead between two heartbeats, and the group rebalances over and over.", Fix: fix, Facts: facts}}, nil
-	case hb*3 > session:
+	if hb >= session {
+		// What each client does, from its source: Java's Heartbeat
+		// constructor (clients/consumer/internals/Heartbeat.java) throws on
+		// >=; kgo's config validation (config.go) and kafka-python's
+		// Heartbeat (coordinator/heartbeat.py) refuse only >; librdkafka
+		// 2.0.2 accepts any pair and the broker expires the session.
+		var title, detail string
+		switch {
+		case in.Client == Java:
+			title = "the Java consumer refuses to start"
+			detail = arith + `: constructing the consumer throws IllegalArgumentException "Heartbeat must be set lower than the session timeout" (Heartbeat.java), so it never joins the group.`
+		case in.Client == FranzGo && hb > session:
+			title = "franz-go refuses to create the client"
+			detail = arith + `: kgo.NewClient fails validation ("heartbeat interval ... is erroneously larger than the session timeout", config.go).`
+		case in.Client == KafkaPython && hb > session:
+			title = "kafka-python refuses to start"
+			detail = arith + `: constructing the consumer fails an assertion ("Heartbeat interval must be lower than the session timeout", coordinator/heartbeat.py).`
+		default:
+			title = "the session expires between two heartbeats"
+			detail = arith + fmt.Sprintf(": %s accepts it, but each next heartbeat is due only when the session has already run out, so the coordinator evicts the member and the group rebalances again and again.", tableLabel(in.Client))
+		}
+		return []Finding{{ID: "heartbeat-session", Severity: Error, Title: title, Detail: detail, Fix: fix, Facts: facts}}, nil
+	}
+	if hb*3 > session {
+		// k lost heartbeats in a row leave a gap of (k+1) heartbeat
+		// intervals; the session expires once that gap reaches it.
+		lost := int64((session+hb-1)/hb) - 1
+		facts["lost_heartbeats_to_evict"] = lost
 		return []Finding{{ID: "heartbeat-session", Severity: Warn, Title: "heartbeat interval is over a third of the session timeout",
-			Detail: arith + fmt.Sprintf(": only %d heartbeat(s) fit in a session, so one delayed or lost heartbeat evicts the member.", int64(session/hb)),
-			Fix:    fix, Facts: facts}}, nil
+			Detail: arith + fmt.Sprintf(": %d lost heartbeat(s) in a row leave a %s gap, at or past the session timeout, and evict the member; at a third, the member survives two.",
+				lost, fmtDur(time.Duration(lost+1)*hb)),
+			Fix: fix, Facts: facts}}, nil
 	}
 	return nil, nil
 }
@@ -286,7 +391,7 @@ func rebalanceProtocol(c *config, in Input) ([]Finding, error) {
 	case Java:
 		fix = "partition.assignment.strategy=cooperative-sticky, reached on a live group in two rolling deploys: first range,cooperative-sticky on every member (the group keeps using range), then cooperative-sticky alone. Never jump straight from range alone to cooperative-sticky alone: the members would share no assignor and the rebalance fails (INCONSISTENT_GROUP_PROTOCOL). Or move to group.protocol=consumer (KIP-848, Kafka 4.0+)"
 	case Librdkafka:
-		fix = "partition.assignment.strategy=cooperative-sticky; librdkafka refuses a list mixing eager and cooperative, so a live group must switch all members at once (or move to group.protocol=consumer)"
+		fix = "partition.assignment.strategy=cooperative-sticky; librdkafka refuses a list mixing eager and cooperative, so a live group must switch all members at once (librdkafka 2.0.2 has no group.protocol; a later librdkafka with KIP-848 can move to group.protocol=consumer)"
 	case KafkaPython:
 		fix = "kafka-python has no cooperative assignor: the group stays eager (use a client that supports cooperative-sticky or KIP-848)"
 	default:
@@ -407,7 +512,14 @@ func autoCommit(c *config, in Input) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	detail := fmt.Sprintf("enable.auto.commit=true (%s): offsets of records already returned by poll are committed every %s and on rebalance/close. After a crash, up to %s of processed records are consumed again (at-least-once)",
+	mechanism := "the position (the offset after the records earlier polls returned) is committed from inside poll() once %s have passed, and on rebalance/close"
+	switch in.Client {
+	case FranzGo:
+		mechanism = "a background goroutine commits the offsets of records polled before the latest poll every %s, and on rebalance/close"
+	case Librdkafka:
+		mechanism = "a background thread commits the stored offsets every %s, and on rebalance/close"
+	}
+	detail := fmt.Sprintf("enable.auto.commit=true (%s): "+mechanism+". After a crash, up to %s of processed records are consumed again (at-least-once)",
 		c.where("enable.auto.commit"), fmtDur(interval), fmtDur(interval))
 	if in.Workload.ProduceRate > 0 {
 		detail += fmt.Sprintf(" — at %s records/s about %s duplicates", fmtNum(in.Workload.ProduceRate), fmtNum(in.Workload.ProduceRate*interval.Seconds()))
@@ -418,6 +530,9 @@ func autoCommit(c *config, in Input) ([]Finding, error) {
 		store, err := c.bool("enable.auto.offset.store")
 		if err != nil {
 			return nil, err
+		}
+		if !store {
+			detail += fmt.Sprintf(" With enable.auto.offset.store=false (%s) librdkafka stores nothing itself: auto-commit commits only the offsets the application stored with rd_kafka_offsets_store() (offsets_store / store_offsets), so storing after processing makes it at-least-once, and a partition whose offset is never stored is never committed.", c.where("enable.auto.offset.store"))
 		}
 		if store {
 			sev = Warn
@@ -441,8 +556,11 @@ func offsetReset(c *config, in Input) ([]Finding, error) {
 		if in.Client != FranzGo {
 			return nil, nil // replaying is the safe choice: nothing to say
 		}
-		detail = "franz-go starts at the log start when nothing is committed, but on OFFSET_OUT_OF_RANGE (a commit below the log start) it rewinds to one minute before the log end (kgo.ConsumeResetOffset default): the records in between are skipped."
-		fix = "kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()) if skipping records is worse than replaying them"
+		// franz-go v1.22.2: config.go defaultCfg (startOffset AtStart,
+		// resetOffset RewindOffset(time.Minute)); source.go's
+		// OFFSET_OUT_OF_RANGE handling.
+		detail = "franz-go v1.22.2 starts at the log start when nothing is committed (ConsumeStartOffset default). On OFFSET_OUT_OF_RANGE a partition that has consumed nothing yet — typically a commit below the log start — resumes at the log start; one that fell below the log start while consuming resumes at the log start too. Only when the broker lost data at a point the client cannot locate does the default RewindOffset(time.Minute) apply: it resumes at the first record stamped one minute before the last record it consumed and reports ErrDataLoss, so records are consumed again, none skipped."
+		fix = "nothing to set; kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()) would skip instead of replay"
 	case "none", "error":
 		detail = "auto.offset.reset=" + reset + ": with no valid commit the consumer fails instead of guessing — an outage until someone resets the offsets."
 		fix = "keep it if you want a human to decide; kgroups reset-offsets is the tool"
@@ -467,9 +585,9 @@ func fetchTiming(c *config, in Input) ([]Finding, error) {
 	}
 	if ok1 && ok2 && in.Client != FranzGo && wait >= timeout {
 		out = append(out, Finding{ID: "fetch-timeout", Severity: Error, Title: "fetches can time out while the broker holds them",
-			Detail: fmt.Sprintf("fetch.max.wait.ms %s (%s) is not below request.timeout.ms %s (%s): on a quiet topic the broker holds the fetch longer than the client waits, so fetches fail and are retried.",
-				fmtDur(wait), c.where("fetch.max.wait.ms"), fmtDur(timeout), c.where("request.timeout.ms")),
-			Fix:   fmt.Sprintf("fetch.max.wait.ms=%d, or request.timeout.ms=%d", (timeout / 2).Milliseconds(), (wait * 2).Milliseconds()),
+			Detail: fmt.Sprintf("%s %s (%s) is not below %s %s (%s): on a quiet topic the broker holds the fetch longer than the client waits, so fetches fail and are retried.",
+				c.name("fetch.max.wait.ms"), fmtDur(wait), c.where("fetch.max.wait.ms"), c.name("request.timeout.ms"), fmtDur(timeout), c.where("request.timeout.ms")),
+			Fix:   fmt.Sprintf("%s=%d, or %s=%d", c.name("fetch.max.wait.ms"), (timeout / 2).Milliseconds(), c.name("request.timeout.ms"), (wait * 2).Milliseconds()),
 			Facts: map[string]any{"fetch_max_wait_ms": wait.Milliseconds(), "request_timeout_ms": timeout.Milliseconds()}})
 	}
 	part, ok1, err := c.int("max.partition.fetch.bytes")
@@ -494,18 +612,13 @@ func fetchTiming(c *config, in Input) ([]Finding, error) {
 // are refused or ignored, per client.
 func kip848Keys(c *config, in Input) ([]Finding, error) {
 	if !c.consumerProtocol() {
-		if c.isSet("group.remote.assignor") && (in.Client == Java || in.Client == Librdkafka) {
+		if c.isSet("group.remote.assignor") && in.Client == Java { // librdkafka 2.0.2 and kafka-python reject the key itself (unknown-key)
 			return []Finding{{ID: "kip848-keys", Severity: Error, Title: "group.remote.assignor needs group.protocol=consumer",
 				Detail: fmt.Sprintf("%s sets group.remote.assignor, but group.protocol is classic: the %s client refuses to start (it cannot be set when group.protocol=CLASSIC).", c.where("group.remote.assignor"), in.Client),
 				Fix:    "remove group.remote.assignor, or set group.protocol=consumer",
 				Facts:  map[string]any{"group_protocol": "classic"}}}, nil
 		}
 		return nil, nil
-	}
-	if in.Client == KafkaPython {
-		return []Finding{{ID: "kip848-keys", Severity: Error, Title: "kafka-python does not speak the consumer group protocol",
-			Detail: "group.protocol=consumer (KIP-848) is not supported by kafka-python 2.0.2; it only joins classic groups.",
-			Fix:    "remove group.protocol, or use a client with KIP-848 support", Facts: map[string]any{}}}, nil
 	}
 	var set []string
 	for _, k := range []string{"partition.assignment.strategy", "session.timeout.ms", "heartbeat.interval.ms"} {
@@ -522,8 +635,6 @@ func kip848Keys(c *config, in Input) ([]Finding, error) {
 	switch in.Client {
 	case Java:
 		consequence = fmt.Sprintf("the Java client refuses to start: ConfigException \"%s cannot be set when group.protocol=CONSUMER\"", strings.Join(set, ", "))
-	case Librdkafka:
-		consequence = "librdkafka rejects them: they are not supported for group.protocol=consumer"
 	default:
 		sev, consequence = Warn, "franz-go ignores them under the server-side protocol; the broker's values apply"
 	}

@@ -37,9 +37,14 @@ func find(t *testing.T, in Input, id string) *Finding {
 // fixSettings turns "a=1 (why), or b=2" into the first key=value of a fix.
 var fixKV = regexp.MustCompile(`([a-z.]+)=([0-9a-z-]+(?:,[0-9a-z-]+)*)`)
 
+// applyFix applies every key=value of the fix's first alternative (the text
+// before ", or"): "max.poll.records=1 and max.poll.interval.ms=720000" sets both.
 func applyFix(in Input, f *Finding) Input {
-	m := fixKV.FindStringSubmatch(f.Fix)
-	in.Settings = append(append([]Setting(nil), in.Settings...), Setting{Key: m[1], Value: m[2], Source: "fix"})
+	first, _, _ := strings.Cut(f.Fix, ", or ")
+	in.Settings = append([]Setting(nil), in.Settings...)
+	for _, m := range fixKV.FindAllStringSubmatch(first, -1) {
+		in.Settings = append(in.Settings, Setting{Key: m[1], Value: m[2], Source: "fix"})
+	}
 	return in
 }
 
@@ -254,10 +259,8 @@ func TestKIP848Keys(t *testing.T) {
 	}{
 		{Java, []string{"group.protocol=consumer", "session.timeout.ms=30000", "partition.assignment.strategy=range"}, Error,
 			`ConfigException "partition.assignment.strategy, session.timeout.ms cannot be set when group.protocol=CONSUMER"`},
-		{Librdkafka, []string{"group.protocol=consumer", "heartbeat.interval.ms=1000"}, Error, "librdkafka rejects them"},
 		{FranzGo, []string{"group.protocol=consumer", "session.timeout.ms=30000"}, Warn, "franz-go ignores them"},
 		{Java, []string{"group.protocol=consumer"}, Info, "the broker assigns partitions"},
-		{KafkaPython, []string{"group.protocol=consumer"}, Error, "not supported by kafka-python"},
 		{Java, []string{"group.remote.assignor=uniform"}, Error, "group.protocol is classic"},
 	}
 	for _, c := range cases {
@@ -289,7 +292,7 @@ func TestUnknownKeysAndBadValues(t *testing.T) {
 	}
 	// A bad value is refused even when no rule would read it (no workload).
 	for _, c := range []struct{ set, want string }{
-		{"max.poll.records=abc", `--set: max.poll.records="abc" is not a positive whole number`},
+		{"fetch.min.bytes=abc", `--set: fetch.min.bytes="abc" is not a positive whole number`},
 		{"fetch.max.bytes=1MB", `--set: fetch.max.bytes="1MB" is not a positive whole number`},
 		{"auto.commit.interval.ms=5s", `--set: auto.commit.interval.ms="5s" is not a whole number of milliseconds`},
 		{"enable.auto.offset.store=yes", `--set: enable.auto.offset.store="yes" is not true or false`},
@@ -374,5 +377,163 @@ func TestStuckRebalanceNeedsTwoSamples(t *testing.T) {
 	}
 	if find(t, in("PreparingRebalance", "Stable"), "stuck-rebalance") != nil {
 		t.Fatal("a rebalance that finished is not stuck")
+	}
+}
+
+// Issue 14's corrections, one test per rule.
+
+// franz-go v1.22.2 (source.go): nothing consumed resumes at the log start;
+// only unlocatable data loss rewinds, and that re-reads, never skips.
+func TestOffsetResetFranzGoFromSource(t *testing.T) {
+	t.Parallel()
+	f := find(t, Input{Client: FranzGo}, "offset-reset")
+	if f == nil {
+		t.Fatal("no offset-reset finding for franz-go")
+	}
+	for _, want := range []string{"resumes at the log start", "one minute before the last record it consumed", "none skipped", "ErrDataLoss"} {
+		if !strings.Contains(f.Detail, want) {
+			t.Errorf("detail lacks %q: %s", want, f.Detail)
+		}
+	}
+	if strings.Contains(f.Detail, "log end") || strings.Contains(f.Detail, "are skipped") {
+		t.Errorf("the old false rewind-to-the-end text is back: %s", f.Detail)
+	}
+	if find(t, Input{Client: Java, Settings: sets("auto.offset.reset=earliest")}, "offset-reset") != nil {
+		t.Error("Java earliest replays: nothing to say")
+	}
+}
+
+// heartbeat >= session: what each client really does, from its source.
+func TestHeartbeatNotBelowSessionPerClient(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		client, hb, session, title, detail string
+	}{
+		{Java, "45000", "45000", "the Java consumer refuses to start", "IllegalArgumentException"},
+		{Java, "50000", "45000", "the Java consumer refuses to start", "Heartbeat must be set lower than the session timeout"},
+		{FranzGo, "50000", "45000", "franz-go refuses to create the client", "kgo.NewClient"},
+		{FranzGo, "45000", "45000", "the session expires between two heartbeats", "franz-go v1.22.2 accepts it"},
+		{KafkaPython, "20000", "10000", "kafka-python refuses to start", "Heartbeat interval must be lower"},
+		{KafkaPython, "10000", "10000", "the session expires between two heartbeats", "kafka-python 2.0.2 accepts it"},
+		{Librdkafka, "50000", "45000", "the session expires between two heartbeats", "librdkafka 2.0.2 accepts it"},
+	}
+	for _, c := range cases {
+		f := find(t, Input{Client: c.client, Settings: sets("heartbeat.interval.ms="+c.hb, "session.timeout.ms="+c.session)}, "heartbeat-session")
+		if f == nil || f.Severity != Error || f.Title != c.title || !strings.Contains(f.Detail, c.detail) {
+			t.Errorf("%s hb=%s session=%s: %+v", c.client, c.hb, c.session, f)
+			continue
+		}
+		if again := find(t, applyFix(Input{Client: c.client, Settings: sets("heartbeat.interval.ms="+c.hb, "session.timeout.ms="+c.session)}, f), "heartbeat-session"); again != nil {
+			t.Errorf("%s: the fix %q did not clear it", c.client, f.Fix)
+		}
+	}
+	// 20 s against 45 s: one lost heartbeat leaves a 40 s gap (fine); two
+	// leave 60 s and evict. The old text said one lost heartbeat evicts.
+	f := find(t, Input{Client: Java, Settings: sets("heartbeat.interval.ms=20000")}, "heartbeat-session")
+	if f == nil || f.Severity != Warn || !strings.Contains(f.Detail, "2 lost heartbeat(s) in a row leave a 60 s gap") || strings.Contains(f.Detail, "one delayed or lost") {
+		t.Fatalf("%+v", f)
+	}
+	if f.Facts["lost_heartbeats_to_evict"] != int64(2) {
+		t.Errorf("facts %v", f.Facts)
+	}
+}
+
+// librdkafka 2.0.2's own property list decides what it accepts.
+func TestUnknownKeysPerClient(t *testing.T) {
+	t.Parallel()
+	f := find(t, Input{Client: Librdkafka, Settings: sets("max.poll.records=100")}, "unknown-key")
+	if f == nil || f.Severity != Error || !strings.Contains(f.Detail, "No such configuration property") || !strings.Contains(f.Detail, "java, kafka-python setting") {
+		t.Fatalf("librdkafka max.poll.records: %+v", f)
+	}
+	for _, k := range []string{"socket.keepalive.enable=true", "log.connection.close=false", "fetch.wait.max.ms=100", "queued.min.messages=1000"} {
+		if f := find(t, Input{Client: Librdkafka, Settings: sets(k)}, "unknown-key"); f != nil {
+			t.Errorf("librdkafka %s is valid: %+v", k, f)
+		}
+	}
+	// A Java name librdkafka spells differently: rejected, with its name there.
+	f = find(t, Input{Client: Librdkafka, Settings: sets("fetch.max.wait.ms=100")}, "unknown-key")
+	if f == nil || f.Severity != Error || f.Fix != "rename it to fetch.wait.max.ms" {
+		t.Fatalf("%+v", f)
+	}
+	// Java logs a librdkafka-only key as unused and starts.
+	f = find(t, Input{Client: Java, Settings: sets("socket.keepalive.enable=true")}, "unknown-key")
+	if f == nil || f.Severity != Info || !strings.Contains(f.Detail, "It is a librdkafka setting") {
+		t.Fatalf("java socket.keepalive.enable: %+v", f)
+	}
+	// kafka-python refuses unknown configs.
+	f = find(t, Input{Client: KafkaPython, Settings: sets("group.instance.id=a")}, "unknown-key")
+	if f == nil || f.Severity != Error || !strings.Contains(f.Detail, "Unrecognized configs") {
+		t.Fatalf("kafka-python group.instance.id: %+v", f)
+	}
+	// A producer property on a librdkafka consumer: a note, and not applied.
+	rep, err := Explain(Input{Client: Librdkafka, Settings: sets("request.timeout.ms=100", "fetch.wait.max.ms=500")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var note, timeout bool
+	for _, f := range rep.Findings {
+		note = note || (f.ID == "unknown-key" && f.Severity == Info && strings.Contains(f.Detail, "producer property"))
+		timeout = timeout || f.ID == "fetch-timeout"
+	}
+	if !note || timeout {
+		t.Fatalf("producer property: note %v, applied %v: %+v", note, timeout, rep.Findings)
+	}
+}
+
+// enable.auto.offset.store=false: auto-commit commits what the application
+// stored, not what poll handed out.
+func TestAutoCommitOffsetStoreMechanism(t *testing.T) {
+	t.Parallel()
+	f := find(t, Input{Client: Librdkafka, Settings: sets("enable.auto.offset.store=false")}, "auto-commit")
+	if f == nil || f.Severity != Info || !strings.Contains(f.Detail, "commits only the offsets the application stored with rd_kafka_offsets_store()") ||
+		!strings.Contains(f.Detail, "background thread commits the stored offsets") {
+		t.Fatalf("%+v", f)
+	}
+	if strings.Contains(f.Detail, "returned by poll are committed") {
+		t.Errorf("old mechanism text: %s", f.Detail)
+	}
+	if f := find(t, Input{Client: Java}, "auto-commit"); f == nil || !strings.Contains(f.Detail, "from inside poll()") {
+		t.Fatalf("java: %+v", f)
+	}
+}
+
+// 6 minutes per record with 500 records: one record per poll, not 100 hours.
+func TestPollBudgetOneRecordFix(t *testing.T) {
+	t.Parallel()
+	in := Input{Client: Java, Workload: Workload{RecordLatency: 6 * time.Minute}}
+	f := find(t, in, "poll-budget")
+	if f == nil || !strings.HasPrefix(f.Fix, "max.poll.records=1 and max.poll.interval.ms=720000") {
+		t.Fatalf("%+v", f)
+	}
+	if again := find(t, applyFix(in, f), "poll-budget"); again != nil {
+		t.Fatalf("the fix %q did not clear it: %s", f.Fix, again.Detail)
+	}
+}
+
+// explain KEY answers for every key of every client's table.
+func TestDescribeEveryTableKey(t *testing.T) {
+	t.Parallel()
+	for _, key := range []string{"fetch.min.bytes", "retry.backoff.ms", "check.crcs"} {
+		doc, err := Describe(key)
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		if d := doc.Defaults[0]; d.Client != Java || d.Default == nil {
+			t.Fatalf("%s: java default missing: %+v", key, d)
+		}
+	}
+	if doc, _ := Describe("check.crcs"); *doc.Defaults[0].Default != "true" {
+		t.Errorf("check.crcs java default %q", *doc.Defaults[0].Default)
+	}
+	for _, c := range Clients {
+		for name := range Tables[c].Keys {
+			if _, err := Describe(name); err != nil {
+				t.Errorf("%s %s: %v", c, name, err)
+			}
+		}
+	}
+	_, err := Describe("fetch.min.byte")
+	if err == nil || !strings.Contains(err.Error(), "did you mean fetch.min.bytes?") {
+		t.Fatalf("typo: %v", err)
 	}
 }

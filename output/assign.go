@@ -25,6 +25,9 @@ func (p *Printer) Assign(doc assign.Doc) error {
 		return p.assignSimulation(doc, members)
 	}
 	headers := []string{"MEMBER", "#PARTITIONS", "ASSIGNMENT"}
+	if doc.Target != nil {
+		headers = []string{"MEMBER", "#PARTITIONS", "ROUND 1", "TARGET"}
+	}
 	if doc.Current != nil {
 		headers = append(headers, "NOW")
 	}
@@ -36,6 +39,9 @@ func (p *Printer) Assign(doc assign.Doc) error {
 			cnt = p.st.paint(p.st.warn, "0")
 		}
 		row := []string{p.memberName(m), cnt, CompactAssignment(doc.Assignment[m])}
+		if doc.Target != nil {
+			row = append(row, CompactAssignment(doc.Target[m]))
+		}
 		if doc.Current != nil {
 			now := CompactAssignment(doc.Current[m])
 			if now == row[2] {
@@ -48,8 +54,25 @@ func (p *Printer) Assign(doc assign.Doc) error {
 	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 		return err
 	}
+	p.revokedLines(doc.Revoked)
 	p.assignFooter(doc.IdleMembers, st, doc.Notes)
 	return nil
+}
+
+// revokedLines says where each partition withheld in a cooperative round 1
+// is: revoked from its owner, landing on its new one in the next rebalance.
+func (p *Printer) revokedLines(revoked []assign.Move) {
+	if len(revoked) == 0 {
+		return
+	}
+	fmt.Fprintf(p.w, "\nround 1 withholds %s (cooperative); the follow-up rebalance places them:\n", plural(len(revoked), "partition"))
+	for _, mv := range revoked {
+		from := "new, owned by nobody"
+		if mv.From != nil {
+			from = "revoked from " + p.memberName(*mv.From)
+		}
+		fmt.Fprintf(p.w, "  %s/%d  %s, lands on %s\n", mv.Topic, mv.Partition, from, p.memberName(*mv.To))
+	}
 }
 
 func (p *Printer) assignFooter(idle []string, st assign.Stats, notes []string) {
@@ -115,6 +138,7 @@ func (p *Printer) assignSimulation(doc assign.Doc, _ []string) error {
 			return err
 		}
 	}
+	p.revokedLines(sim.Revoked)
 	var how string
 	switch sim.Protocol {
 	case assign.Eager:

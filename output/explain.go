@@ -67,13 +67,16 @@ func (p *Printer) ExplainKey(doc explain.KeyDoc) error {
 		fmt.Fprintln(p.w, "  "+line)
 	}
 	fmt.Fprintln(p.w)
-	t := newTable("CLIENT", "DEFAULT", "NAME THERE")
+	t := newTable("CLIENT", "DEFAULT", "ACCEPTED", "NAME THERE")
 	for _, d := range doc.Defaults {
 		def := "(no such setting)"
-		if d.Default != nil {
+		switch {
+		case d.Default != nil:
 			def = *d.Default
+		case d.Name != nil:
+			def = "-"
 		}
-		t.add(d.Client, def, str(d.Name))
+		t.add(d.Client, def, str(d.Accepted), str(d.Name))
 	}
 	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 		return err
