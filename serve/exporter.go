@@ -7,6 +7,8 @@
 package serve
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -64,6 +66,9 @@ type State struct {
 	Watch   *health.WatchDoc     // trends between the last two samples; nil before
 	Samples int                  // in the window
 
+	ring       []health.Sample // the window this state was computed from (for /status)
+	allowedLag int64
+
 	Series        int  // series this state exposes
 	Wanted        int  // series it would expose without the --max-series guard
 	DropPartition bool // per-partition series dropped by --max-series
@@ -111,11 +116,20 @@ func (e *Exporter) SampleOnce(ctx context.Context) error {
 	}
 	e.lastEr = nil
 	e.lastOK = s.Time
-	e.ring = append(e.ring, s)
-	if len(e.ring) > e.opts.Samples {
-		e.ring = slices.Delete(e.ring, 0, len(e.ring)-e.opts.Samples)
-	}
+	e.ring = nextRing(e.ring, s, e.opts.Samples)
 	st := Evaluate(e.ring, e.opts.AllowedLag, s.Time)
+	st.ring = e.ring
+	st.allowedLag = e.opts.AllowedLag
+	if st.Status != nil {
+		// The evidence behind every verdict is the whole window again, per
+		// partition: /status rebuilds it from the window when asked, so the
+		// exporter does not hold it between scrapes.
+		for gi := range st.Status.Groups {
+			for pi := range st.Status.Groups[gi].Partitions {
+				st.Status.Groups[gi].Partitions[pi].Evidence = nil
+			}
+		}
+	}
 	limitSeries(st, e.opts.MaxSeries)
 	if prev := e.state.Load(); e.warn != nil && (prev == nil || prev.DropPartition != st.DropPartition) && st.DropPartition {
 		fmt.Fprintf(e.warn, "warning: %d series exceed --max-series %d: per-partition series are dropped, group series stay (kgroups_exporter_partition_series_dropped 1)\n",
@@ -123,6 +137,34 @@ func (e *Exporter) SampleOnce(ctx context.Context) error {
 	}
 	e.state.Store(st)
 	return nil
+}
+
+// nextRing is the window with s added and the oldest beyond n dropped. It
+// is a new slice (a /status being written keeps reading the old one), and
+// every sample but the newest keeps only what a verdict reads: members,
+// summaries and anomalies are the newest sample's business.
+func nextRing(ring []health.Sample, s health.Sample, n int) []health.Sample {
+	out := make([]health.Sample, 0, min(len(ring)+1, n))
+	if drop := len(ring) + 1 - n; drop > 0 {
+		ring = ring[drop:]
+	}
+	for i, old := range ring {
+		if i == len(ring)-1 {
+			old = trimSample(old)
+		}
+		out = append(out, old)
+	}
+	return append(out, s)
+}
+
+// trimSample keeps, per group, what health's evaluation reads.
+func trimSample(s health.Sample) health.Sample {
+	groups := make(map[string]describe.GroupView, len(s.Groups))
+	for name, g := range s.Groups {
+		g.Members, g.Summary, g.Anomalies = nil, describe.Summary{}, nil
+		groups[name] = g
+	}
+	return health.Sample{Time: s.Time, Groups: groups}
 }
 
 // Evaluate computes a state from a window of samples (oldest first) at
@@ -145,9 +187,9 @@ func Evaluate(ring []health.Sample, allowedLag int64, now time.Time) *State {
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(last.Groups)) {
-		g := last.Groups[name]
-		g.Partitions = slices.Clone(g.Partitions)
-		st.Views = append(st.Views, g)
+		// The newest sample's own views: time lag is filled in place (no
+		// verdict reads it), so 200,000 partitions are not held twice.
+		st.Views = append(st.Views, last.Groups[name])
 	}
 	health.FillTimeLag(st.Views, now, nil, ends)
 	if len(ring) >= 2 {
@@ -156,6 +198,9 @@ func Evaluate(ring []health.Sample, allowedLag int64, now time.Time) *State {
 		st.Status = &doc
 		prev := asDocument(ring[len(ring)-2])
 		w := health.Watch(&prev, asDocument(last), now, last.Time.Sub(ring[len(ring)-2].Time))
+		for i := range w.Groups { // metrics read the group trends only
+			w.Groups[i].Partitions, w.Groups[i].Members = nil, nil
+		}
 		st.Watch = &w
 	}
 	return st
@@ -215,7 +260,12 @@ func (e *Exporter) Handler() http.Handler {
 				"error": "no verdict yet: status needs two samples, one interval apart"})
 			return
 		}
-		writeJSON(w, http.StatusOK, st.Status)
+		// The full document, evidence included, rebuilt from the window the
+		// state was computed from: the same as `status -o json`.
+		doc := health.EvaluateSamples(st.ring, st.allowedLag)
+		health.AddTimeLag(&doc, st.ring, nil, st.Time)
+		w.Header().Set("Content-Type", "application/json")
+		_ = writeStatus(w, doc)
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -231,4 +281,52 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
+}
+
+// writeStatus streams a status document group by group (indented as
+// writeJSON indents it), so the encoded document is never held whole.
+func writeStatus(w io.Writer, doc health.StatusDoc) error {
+	groups := doc.Groups
+	doc.Groups = []health.GroupStatus{}
+	head, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	const empty = `"groups": []`
+	i := bytes.Index(head, []byte(empty))
+	if i < 0 {
+		return fmt.Errorf("status document without groups")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head[:i])
+	if len(groups) == 0 {
+		bw.WriteString(empty)
+	} else {
+		bw.WriteString("\"groups\": [\n    ")
+		for gi, g := range groups {
+			if gi > 0 {
+				bw.WriteString(",\n    ")
+			}
+			b, err := marshalIndentNoEscape(g, "    ", "  ")
+			if err != nil {
+				return err
+			}
+			bw.Write(b)
+		}
+		bw.WriteString("\n  ]")
+	}
+	bw.Write(head[i+len(empty):])
+	bw.WriteString("\n")
+	return bw.Flush()
+}
+
+func marshalIndentNoEscape(v any, prefix, indent string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, indent)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }

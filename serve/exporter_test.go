@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -268,3 +269,45 @@ func TestOnlyReads(t *testing.T) {
 }
 
 var _ prometheus.Collector = collector{}
+
+// /status streams the document group by group; the bytes equal encoding
+// it whole, evidence included (the exporter keeps none between scrapes).
+func TestStatusStreamedEqualsWhole(t *testing.T) {
+	t.Parallel()
+	ring := []health.Sample{sample(t0, 10, 20, 30), sample(t0.Add(time.Second), 20, 30, 40)}
+	e := exporterWith(t, ring...)
+	srv := httptest.NewServer(e.Handler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	doc := health.EvaluateSamples(ring, 0)
+	health.AddTimeLag(&doc, ring, nil, ring[1].Time)
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Fatalf("streamed /status differs:\n%s\nwant\n%s", got, want.String())
+	}
+	if !strings.Contains(string(got), `"evidence": [`) {
+		t.Fatal("no evidence in /status")
+	}
+	for _, g := range e.state.Load().Status.Groups {
+		for _, p := range g.Partitions {
+			if p.Evidence != nil {
+				t.Fatal("the state holds evidence between scrapes")
+			}
+		}
+	}
+	var empty bytes.Buffer
+	if err := writeStatus(&empty, health.StatusDoc{SchemaVersion: 1, Groups: []health.GroupStatus{}}); err != nil || !strings.Contains(empty.String(), `"groups": []`) {
+		t.Fatalf("empty: %v %s", err, empty.String())
+	}
+}
