@@ -77,6 +77,9 @@ type Options struct {
 	// them fit it (at least MinWidth) in the table format. 0: not a
 	// terminal, full values, nothing shortened.
 	Width int
+	// CompactJSON writes JSON without indentation (kgroups does when stdout
+	// is not a terminal); the keys and values are the same.
+	CompactJSON bool
 }
 
 // Printer renders documents to one writer.
@@ -102,7 +105,9 @@ func (p *Printer) Data(v any) error {
 	switch p.opts.Format {
 	case JSON:
 		enc := json.NewEncoder(p.w)
-		enc.SetIndent("", "  ")
+		if !p.opts.CompactJSON {
+			enc.SetIndent("", "  ")
+		}
 		enc.SetEscapeHTML(false)
 		return enc.Encode(v)
 	case YAML:
