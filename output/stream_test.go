@@ -58,3 +58,16 @@ func TestStreamedDocumentMatchesWholeEncoding(t *testing.T) {
 		t.Errorf("list: streamed JSON differs\n got: %s\nwant: %s", got, want)
 	}
 }
+
+// A painted cell is exactly what lipgloss renders for it.
+func TestPaintMatchesLipgloss(t *testing.T) {
+	t.Parallel()
+	st := newStyles(true)
+	for _, p := range []ink{st.good, st.warn, st.bad, st.dim, st.bold} {
+		for _, text := range []string{"0", "Stable", "8,880", "lag 12 · by topic: a 1, b 2", "  spaced  ", "日本語…", "a\nb", "x\x1b[32my\x1b[m"} {
+			if got, want := st.paint(p, text), p.style.Render(text); got != want {
+				t.Errorf("paint(%q) = %q, lipgloss renders %q", text, got, want)
+			}
+		}
+	}
+}
