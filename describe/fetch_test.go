@@ -6,11 +6,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
@@ -386,5 +388,96 @@ func TestFetchReadCommittedUsesLastStableOffset(t *testing.T) {
 	}
 	if end, lag := lagOf(describe.ReadCommitted); end != 10 || lag != 6 {
 		t.Fatalf("read_committed: end %d lag %d, want 10 / 6 (the open transaction is not stable)", end, lag)
+	}
+}
+
+// A named group is described without a cluster-wide ListGroups, and
+// Metadata is asked only for the topics it touches.
+func TestFetchNamedGroupAsksOnlyForItsGroupAndTopics(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, kfake.NumBrokers(3))
+	l.topic("orders", 3, 10)
+	l.topic("unrelated", 2, 0)
+	l.commit("svc", map[string]map[int32]int64{"orders": {0: 4, 1: 10}})
+	for i := 0; i < 20; i++ {
+		l.commit(fmt.Sprintf("other-%02d", i), map[string]map[int32]int64{"unrelated": {0: 0}})
+	}
+	cl, err := cluster.Client(l.Brokers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	topics, err := l.Adm.ListTopics(l.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[[16]byte]string{}
+	for name, td := range topics {
+		byID[td.ID] = name
+	}
+	var mu sync.Mutex
+	counts := map[string]int{}
+	var metaTopics [][]string
+	allTopics := 0
+	l.Cluster.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		counts[kmsg.NameForKey(req.Key())]++
+		if m, ok := req.(*kmsg.MetadataRequest); ok {
+			if m.Topics == nil {
+				allTopics++
+			}
+			var ts []string
+			for _, rt := range m.Topics { // kgo may name a topic by its id
+				if rt.Topic != nil {
+					ts = append(ts, *rt.Topic)
+				} else {
+					ts = append(ts, byID[rt.TopicID])
+				}
+			}
+			metaTopics = append(metaTopics, ts)
+		}
+		return nil, nil, false
+	})
+	snap, err := describe.Fetch(l.Ctx, cl, describe.Selection{Groups: []string{"svc"}, Offsets: true, Members: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := describe.Build(snap, describe.ViewOptions{})
+	mu.Lock()
+	defer mu.Unlock()
+	if counts["ListGroups"] != 0 {
+		t.Errorf("%d ListGroups requests for a named group, want none", counts["ListGroups"])
+	}
+	if allTopics > 0 {
+		t.Errorf("%d Metadata requests for every topic", allTopics)
+	}
+	asked := false
+	for _, ts := range metaTopics {
+		for _, topic := range ts {
+			if topic == "unrelated" {
+				t.Errorf("Metadata asked for %v: a topic no named group touches", ts)
+			}
+			asked = asked || topic == "orders"
+		}
+	}
+	if !asked {
+		t.Errorf("no Metadata request named orders (requests by topic: %v)", metaTopics)
+	}
+	svc := groupByName(t, doc, "svc")
+	if svc.Error != nil || *svc.State != "Empty" || *svc.Type != "classic" || svc.TotalLag == nil || *svc.TotalLag != 6 || svc.Coordinator == nil {
+		t.Errorf("svc: state %v type %v lag %v error %v; want Empty classic with lag 6 and a coordinator",
+			deref(svc.State), deref(svc.Type), deref(svc.TotalLag), deref(svc.Error))
+	}
+	// A group no describe API knows is looked for in the listing (it may be
+	// of a type kgroups cannot read), then reported as not found.
+	mu.Unlock()
+	snap, err = describe.Fetch(l.Ctx, cl, describe.Selection{Groups: []string{"nosuch"}, Offsets: true, Members: true})
+	mu.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := groupByName(t, describe.Build(snap, describe.ViewOptions{}), "nosuch"); g.Error == nil || *g.Error != "group not found" {
+		t.Errorf("nosuch: error %v, want group not found", deref(g.Error))
 	}
 }
