@@ -581,11 +581,16 @@ func fetchCommitted(ctx context.Context, cl *kgo.Client, names []string, byName 
 	var firstErr error
 	for _, n := range names {
 		g := byName[n]
-		g.Committed = map[TP]int64{}
 		r, ok := fetched[n]
 		if !ok {
+			g.Committed = map[TP]int64{}
 			continue
 		}
+		size := 0
+		for _, ps := range r.Fetched {
+			size += len(ps)
+		}
+		g.Committed = make(map[TP]int64, size)
 		if r.Err != nil {
 			if errors.Is(r.Err, kerr.GroupIDNotFound) {
 				continue // kfake: unknown group; Kafka answers with no offsets

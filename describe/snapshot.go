@@ -4,11 +4,11 @@
 package describe
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -207,10 +207,10 @@ func (g *GroupFacts) touches(topic string) bool {
 
 // SortTPs orders partitions by topic, then partition number.
 func SortTPs(tps []TP) {
-	sort.Slice(tps, func(i, j int) bool {
-		if tps[i].Topic != tps[j].Topic {
-			return tps[i].Topic < tps[j].Topic
+	slices.SortFunc(tps, func(a, b TP) int {
+		if c := strings.Compare(a.Topic, b.Topic); c != 0 {
+			return c
 		}
-		return tps[i].Partition < tps[j].Partition
+		return cmp.Compare(a.Partition, b.Partition)
 	})
 }

@@ -221,35 +221,51 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 		return v
 	}
 
-	owner := map[TP]*MemberFacts{}
+	var owner map[TP]*MemberFacts
 	for i := range g.Members {
 		m := &g.Members[i]
 		for t, ps := range m.Assigned {
 			for _, p := range ps {
+				if owner == nil {
+					owner = map[TP]*MemberFacts{}
+				}
 				owner[TP{t, p}] = m
 			}
 		}
 	}
 
-	// Rows: every committed or assigned partition (of the topic filter).
-	rows := map[TP]bool{}
+	// Rows: every committed or assigned partition (of the topic filter),
+	// each once.
+	tps := make([]TP, 0, len(g.Committed)+len(g.CommitErrors))
+	keep := func(tp TP) bool {
+		return opts.Topic == "" || (tp.Topic == opts.Topic && (opts.Partitions == nil || slices.Contains(opts.Partitions, tp.Partition)))
+	}
 	for tp := range g.Committed {
-		rows[tp] = true
+		if keep(tp) {
+			tps = append(tps, tp)
+		}
 	}
 	for tp := range g.CommitErrors {
-		rows[tp] = true
+		if _, dup := g.Committed[tp]; !dup && keep(tp) {
+			tps = append(tps, tp)
+		}
 	}
 	for tp := range owner {
-		rows[tp] = true
-	}
-	tps := make([]TP, 0, len(rows))
-	for tp := range rows {
-		if opts.Topic != "" && (tp.Topic != opts.Topic || (opts.Partitions != nil && !slices.Contains(opts.Partitions, tp.Partition))) {
-			continue
+		_, committed := g.Committed[tp]
+		_, failed := g.CommitErrors[tp]
+		if !committed && !failed && keep(tp) {
+			tps = append(tps, tp)
 		}
-		tps = append(tps, tp)
 	}
 	SortTPs(tps)
+	// The rows' own numbers (committed offset, lag, backlog) live in one
+	// slab per group rather than one allocation each.
+	slab := make([]int64, 0, 2*len(tps))
+	num := func(v int64) *int64 {
+		slab = append(slab, v)
+		return &slab[len(slab)-1]
+	}
+	v.Partitions = make([]PartitionView, 0, len(tps))
 
 	topicLag := map[string]*TopicLag{}
 	topicSum, topicBacklog := map[string]*Sum{}, map[string]*Sum{}
@@ -269,7 +285,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 		}
 		committed, hasCommit := g.Committed[tp]
 		if hasCommit {
-			row.CommittedOffset = i64p(committed)
+			row.CommittedOffset = num(committed)
 		}
 		if e, ok := g.CommitErrors[tp]; ok {
 			row.Error = strp("offset fetch: " + e)
@@ -308,7 +324,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 		case !hasCommit:
 			if row.LogStartOffset != nil {
 				b := *row.LogEndOffset - *row.LogStartOffset
-				row.Backlog = &b
+				row.Backlog = num(b)
 				v.Summary.UncommittedPartitions++
 				v.Summary.UncommittedBacklog += b
 				sumOf(topicBacklog, tp.Topic).Add(b)
@@ -324,7 +340,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 					tp.Topic, tp.Partition, committed, *row.LogEndOffset)})
 		default:
 			lag := *row.LogEndOffset - committed
-			row.Lag = &lag
+			row.Lag = num(lag)
 			if row.LogStartOffset != nil && committed < *row.LogStartOffset {
 				row.Anomaly = strp(AnomalyBelowStart)
 				p := tp.Partition
