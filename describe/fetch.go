@@ -27,7 +27,7 @@ import (
 // unreachable, auth failure); per-group and per-partition failures are kept
 // in the Snapshot.
 func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error) {
-	snap := &Snapshot{Topics: map[string]*TopicFacts{}, Brokers: map[int32]string{}, Isolation: sel.Isolation}
+	snap := &Snapshot{Topics: map[string]*TopicFacts{}, Brokers: map[int32]string{}, Isolation: sel.Isolation, report: sel.Progress}
 	if snap.Isolation == "" {
 		snap.Isolation = ReadUncommitted
 	}
@@ -87,7 +87,10 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 				names = append(names, g.Name)
 			}
 		}
-		if err := fetchCommitted(ctx, cl, names, byName); err != nil {
+		// Listed groups go straight to the coordinator that listed them;
+		// named groups through kgo, whose coordinator cache the describe
+		// filled (and which names the topics of an OffsetFetch v10 answer).
+		if err := fetchCommitted(ctx, cl, names, byName, snap, !named); err != nil {
 			return nil, err
 		}
 		if err := fetchShareOffsets(ctx, cl, share, byName, snap); err != nil {
@@ -381,9 +384,7 @@ func describeClassic(ctx context.Context, cl *kgo.Client, names []string, byName
 	if len(names) == 0 {
 		return nil
 	}
-	req := kmsg.NewPtrDescribeGroupsRequest()
-	req.Groups = names
-	shards := cl.RequestSharded(ctx, req)
+	shards := requestBatches(ctx, cl, batchGroups(names, byName), describeGroupsRequest, snap.progress("described", len(names)))
 	answered := map[string]bool{}
 	var firstErr error
 	for _, sh := range shards {
@@ -462,9 +463,7 @@ func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byNam
 	if len(names) == 0 {
 		return nil
 	}
-	req := kmsg.NewPtrConsumerGroupDescribeRequest()
-	req.Groups = names
-	shards := cl.RequestSharded(ctx, req)
+	shards := requestBatches(ctx, cl, batchGroups(names, byName), consumerGroupDescribeRequest, nil)
 	var firstErr error
 	answered := 0
 	for _, sh := range shards {
@@ -562,6 +561,26 @@ func resolveTopicIDs(groups []*GroupFacts, topics kadm.TopicDetails) {
 			fix(g.Members[i].Assigned)
 			fix(g.Members[i].Target)
 		}
+		fixTPs(g.Committed, names)
+		fixTPs(g.CommitErrors, names)
+	}
+}
+
+// fixTPs renames placeholder topic ids in offsets keyed by partition.
+func fixTPs[V any](m map[TP]V, names map[string]string) {
+	var moved []TP
+	for tp := range m {
+		if strings.HasPrefix(tp.Topic, idPrefix) {
+			moved = append(moved, tp)
+		}
+	}
+	for _, tp := range moved {
+		name, ok := names[tp.Topic]
+		if !ok {
+			name = "<unknown topic id " + strings.TrimPrefix(tp.Topic, idPrefix) + ">"
+		}
+		m[TP{name, tp.Partition}] = m[tp]
+		delete(m, tp)
 	}
 }
 
@@ -572,55 +591,92 @@ func sortAssignment(a map[string][]int32) {
 	}
 }
 
-func fetchCommitted(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts) error {
+// fetchCommitted reads the groups' committed offsets (OffsetFetch, batched
+// per coordinator) straight into each group's Committed map.
+func fetchCommitted(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts, snap *Snapshot, direct bool) error {
 	if len(names) == 0 {
 		return nil
 	}
-	fetched := kadm.NewClient(cl).FetchManyOffsets(ctx, names...)
+	batches := batchGroups(names, byName)
+	if !direct {
+		for i := range batches {
+			batches[i].coord = -1
+		}
+	}
+	shards := requestBatches(ctx, cl, batches, offsetFetchRequest, snap.progress("offsets read", len(names)))
+	errs := map[string]error{}
+	answered := map[string]bool{}
+	for _, sh := range shards {
+		req := sh.Req.(*kmsg.OffsetFetchRequest)
+		var whole error
+		if sh.Err != nil {
+			whole = sh.Err
+		} else if err := kerr.ErrorForCode(sh.Resp.(*kmsg.OffsetFetchResponse).ErrorCode); err != nil {
+			whole = err
+		}
+		if whole != nil {
+			for _, rg := range req.Groups {
+				errs[rg.Group] = whole
+				answered[rg.Group] = true
+			}
+			continue
+		}
+		for _, rg := range sh.Resp.(*kmsg.OffsetFetchResponse).Groups {
+			g := byName[rg.Group]
+			if g == nil {
+				continue
+			}
+			answered[rg.Group] = true
+			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+				errs[rg.Group] = err
+				continue
+			}
+			size := 0
+			for _, t := range rg.Topics {
+				size += len(t.Partitions)
+			}
+			g.Committed = make(map[TP]int64, size)
+			if len(rg.Topics) > 0 {
+				g.Found = true
+			}
+			for _, t := range rg.Topics {
+				topic := t.Topic
+				if topic == "" { // v10 answers name topics by id; resolveTopicIDs names them
+					topic = idPrefix + kadm.TopicID(t.TopicID).String()
+				}
+				for _, p := range t.Partitions {
+					tp := TP{topic, p.Partition}
+					if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+						if g.CommitErrors == nil {
+							g.CommitErrors = map[TP]string{}
+						}
+						g.CommitErrors[tp] = kerrText(err)
+						continue
+					}
+					if p.Offset >= 0 {
+						g.Committed[tp] = p.Offset
+					}
+				}
+			}
+		}
+	}
 	failed := 0
 	var firstErr error
 	for _, n := range names {
 		g := byName[n]
-		r, ok := fetched[n]
-		if !ok {
+		if g.Committed == nil {
 			g.Committed = map[TP]int64{}
-			continue
 		}
-		size := 0
-		for _, ps := range r.Fetched {
-			size += len(ps)
+		err := errs[n]
+		if err == nil || errors.Is(err, kerr.GroupIDNotFound) {
+			continue // kfake: unknown group; Kafka answers with no offsets
 		}
-		g.Committed = make(map[TP]int64, size)
-		if r.Err != nil {
-			if errors.Is(r.Err, kerr.GroupIDNotFound) {
-				continue // kfake: unknown group; Kafka answers with no offsets
-			}
-			failed++
-			if firstErr == nil {
-				firstErr = r.Err
-			}
-			if g.Err == "" {
-				g.Err = groupErr("read the committed offsets of", n, r.Err)
-			}
-			continue
+		failed++
+		if firstErr == nil {
+			firstErr = err
 		}
-		if len(r.Fetched) > 0 {
-			g.Found = true
-		}
-		for t, ps := range r.Fetched {
-			for p, o := range ps {
-				tp := TP{t, p}
-				if o.Err != nil {
-					if g.CommitErrors == nil {
-						g.CommitErrors = map[TP]string{}
-					}
-					g.CommitErrors[tp] = kerrText(o.Err)
-					continue
-				}
-				if o.At >= 0 {
-					g.Committed[tp] = o.At
-				}
-			}
+		if g.Err == "" {
+			g.Err = groupErr("read the committed offsets of", n, err)
 		}
 	}
 	if failed == len(names) && firstErr != nil && isConnError(firstErr) {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Isolation levels for the log end offset used in lag.
@@ -56,6 +57,9 @@ type Selection struct {
 	// ExtraTopics get log offsets even if no selected group touches them
 	// (reset-offsets scopes, --allow-new-partitions).
 	ExtraTopics []string
+	// Progress, if set, is told how far the group requests are, one call
+	// at a time: stage "described" or "offsets read", groups done of total.
+	Progress func(stage string, done, total int)
 }
 
 // TP is a topic partition.
@@ -71,6 +75,23 @@ type Snapshot struct {
 	Brokers   map[int32]string       // node id -> host:port
 	Isolation string
 	Warnings  []string // e.g. a broker whose ListGroups failed
+
+	report func(stage string, done, total int) // Selection.Progress, serialized
+}
+
+// progress returns a per-batch callback for one stage, or nil.
+func (s *Snapshot) progress(stage string, total int) func(int) {
+	if s.report == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	done := 0
+	return func(n int) {
+		mu.Lock()
+		defer mu.Unlock()
+		done += n
+		s.report(stage, done, total)
+	}
 }
 
 // GroupFacts is one group as the cluster reported it.

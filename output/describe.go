@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/kgroups/kgroups/describe"
@@ -133,7 +134,8 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 		case r.CommittedOffset == nil && r.Backlog != nil:
 			note = "no commit; backlog " + Thousands(*r.Backlog)
 		}
-		row := []string{r.Topic, fmt.Sprint(r.Partition), num(r.CommittedOffset)}
+		row := make([]string, 0, len(headers))
+		row = append(row, r.Topic, strconv.Itoa(int(r.Partition)), num(r.CommittedOffset))
 		if wide {
 			row = append(row, num(r.LogStartOffset))
 		}

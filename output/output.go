@@ -264,6 +264,9 @@ func CompactRanges(ps []int32) string {
 // its last four characters.
 func shortID(id string) string {
 	const max = 20
+	if len(id) <= max { // at most max bytes: at most max runes
+		return id
+	}
 	r := []rune(id)
 	if len(r) <= max {
 		return id
