@@ -367,11 +367,11 @@ func topicMetadata(ctx context.Context, cl *kgo.Client, groups []*GroupFacts, ex
 		set[t] = true
 	}
 	for _, g := range groups {
-		for _, t := range g.Topics() {
-			if strings.HasPrefix(t, idPrefix) {
-				return adm.Metadata(ctx)
-			}
-			set[t] = true
+		g.eachTopic(func(t string) { set[t] = true })
+	}
+	for t := range set {
+		if strings.HasPrefix(t, idPrefix) {
+			return adm.Metadata(ctx)
 		}
 	}
 	if len(set) == 0 {

@@ -187,26 +187,36 @@ func containsFold(list []string, v string) bool {
 // Topics returns the sorted topics a group touches (committed or assigned).
 func (g *GroupFacts) Topics() []string {
 	set := map[string]bool{}
+	g.eachTopic(func(t string) { set[t] = true })
+	return slices.Sorted(maps.Keys(set))
+}
+
+// eachTopic calls fn for every topic the group touches, possibly more than
+// once.
+func (g *GroupFacts) eachTopic(fn func(string)) {
+	last := ""
 	for tp := range g.Committed {
-		set[tp.Topic] = true
+		if tp.Topic != last {
+			fn(tp.Topic)
+			last = tp.Topic
+		}
 	}
 	for tp := range g.CommitErrors {
-		set[tp.Topic] = true
+		fn(tp.Topic)
 	}
 	if g.Share != nil {
 		for tp := range g.Share.Offsets {
-			set[tp.Topic] = true
+			fn(tp.Topic)
 		}
 	}
 	for _, m := range g.Members {
 		for t := range m.Assigned {
-			set[t] = true
+			fn(t)
 		}
 		for t := range m.Target {
-			set[t] = true
+			fn(t)
 		}
 	}
-	return slices.Sorted(maps.Keys(set))
 }
 
 // touches reports whether the group commits to or is assigned topic.

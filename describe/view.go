@@ -190,31 +190,49 @@ func Build(snap *Snapshot, opts ViewOptions) Document {
 	return doc
 }
 
+// groupError is the group-level error of a view: what the cluster said,
+// or that the group does not exist.
+func groupError(g *GroupFacts) *string {
+	switch {
+	case g.Err != "":
+		return strp(g.Err)
+	case !g.Found:
+		return strp("group not found")
+	}
+	return nil
+}
+
+func protocolOf(g *GroupFacts) *string {
+	if g.Protocol == "" {
+		return nil
+	}
+	return strp(g.Protocol)
+}
+
+func coordinatorOf(snap *Snapshot, g *GroupFacts) *Coordinator {
+	if g.Coordinator < 0 {
+		return nil
+	}
+	c := &Coordinator{ID: g.Coordinator}
+	if h, ok := snap.Brokers[g.Coordinator]; ok {
+		c.Host = strp(h)
+	}
+	return c
+}
+
 func strp(s string) *string { return &s }
 func i64p(v int64) *int64   { return &v }
 
 func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 	v := GroupView{Group: g.Name, Members: []MemberView{}, Partitions: []PartitionView{}, Anomalies: []Anomaly{},
 		Summary: Summary{LagByTopic: []TopicLag{}, LagByMember: []MemberLag{}}}
-	if g.Err != "" {
-		v.Error = strp(g.Err)
-	}
+	v.Error = groupError(g)
 	if !g.Found && g.Err == "" {
-		v.Error = strp("group not found")
 		v.Anomalies = append(v.Anomalies, Anomaly{Kind: AnomalyNotFound, Detail: fmt.Sprintf("the cluster has no group %q (no members and no committed offsets)", g.Name)})
 		return v
 	}
 	v.State, v.Type, v.ProtocolType = strp(g.State), strp(g.Type), strp(g.ProtocolType)
-	if g.Protocol != "" {
-		v.Protocol = strp(g.Protocol)
-	}
-	if g.Coordinator >= 0 {
-		c := &Coordinator{ID: g.Coordinator}
-		if h, ok := snap.Brokers[g.Coordinator]; ok {
-			c.Host = strp(h)
-		}
-		v.Coordinator = c
-	}
+	v.Protocol, v.Coordinator = protocolOf(g), coordinatorOf(snap, g)
 	v.Epoch, v.AssignmentEpoch = g.Epoch, g.AssignmentEpoch
 	if g.Share != nil {
 		buildShare(snap, g, opts, &v)
