@@ -239,15 +239,21 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 		return v
 	}
 
-	var owner map[TP]*MemberFacts
+	// A member's id, client and host are shared by every row it owns.
+	type ownerRef struct{ memberID, clientID, host *string }
+	var owner map[TP]*ownerRef
 	for i := range g.Members {
 		m := &g.Members[i]
+		var ref *ownerRef
 		for t, ps := range m.Assigned {
 			for _, p := range ps {
 				if owner == nil {
-					owner = map[TP]*MemberFacts{}
+					owner = map[TP]*ownerRef{}
 				}
-				owner[TP{t, p}] = m
+				if ref == nil {
+					ref = &ownerRef{strp(m.MemberID), strp(m.ClientID), strp(m.Host)}
+				}
+				owner[TP{t, p}] = ref
 			}
 		}
 	}
@@ -299,7 +305,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 	for _, tp := range tps {
 		row := PartitionView{Topic: tp.Topic, Partition: tp.Partition}
 		if m := owner[tp]; m != nil {
-			row.MemberID, row.ClientID, row.Host = strp(m.MemberID), strp(m.ClientID), strp(m.Host)
+			row.MemberID, row.ClientID, row.Host = m.memberID, m.clientID, m.host
 		}
 		committed, hasCommit := g.Committed[tp]
 		if hasCommit {
