@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"charm.land/lipgloss/v2"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kgroups/kgroups/describe"
@@ -68,6 +69,16 @@ func TestPaintMatchesLipgloss(t *testing.T) {
 			if got, want := st.paint(p, text), p.style.Render(text); got != want {
 				t.Errorf("paint(%q) = %q, lipgloss renders %q", text, got, want)
 			}
+		}
+	}
+}
+
+// The fast width is lipgloss's for every kind of text.
+func TestTextWidthMatchesLipgloss(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "orders", "a b", "x\ty", "日本語", "a…b", "\x1b[32mStable\x1b[m", "é", "e\u0301", "🙂", "👍🏽", "two\nlines"} {
+		if got, want := textWidth(s), lipgloss.Width(s); got != want {
+			t.Errorf("textWidth(%q) = %d, lipgloss.Width = %d", s, got, want)
 		}
 	}
 }
