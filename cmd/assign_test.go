@@ -58,7 +58,7 @@ func TestAssignCommand(t *testing.T) {
 		{"id":"c1","instance_id":null,"subscription":["t"],"owned":{"t":[0,1,2]},"generation":4},
 		{"id":"c2","instance_id":null,"subscription":["t"],"owned":{},"generation":null}]}`), 0o644)
 	code, out, _ = run(t, nil, "assign", "--from-file", path, "-o", "json")
-	if code != 0 || !strings.Contains(out, `"c1": {`) || !strings.Contains(strings.Join(strings.Fields(out), ""), `"c2":{"t":[2]}`) {
+	if code != 0 || !strings.Contains(out, `"c1":{`) || !strings.Contains(strings.Join(strings.Fields(out), ""), `"c2":{"t":[2]}`) {
 		t.Fatalf("from-file:\n%s", out)
 	}
 }

@@ -92,7 +92,7 @@ func TestAuthorization(t *testing.T) {
 		t.Fatalf("list by viewer: exit %d\n%s", code, out)
 	}
 	code, out, stderr = run(t, env, "describe", "secret", "-o", "json")
-	if code != ExitError || !strings.Contains(stderr, "not authorized to describe group secret") || strings.Contains(out, `"committed_offset": 3`) {
+	if code != ExitError || !strings.Contains(stderr, "not authorized to describe group secret") || strings.Contains(out, `"committed_offset":3`) {
 		t.Fatalf("describe secret: exit %d\n%s\n%s", code, out, stderr)
 	}
 	// Completion shows what the viewer may see and never prints an error.

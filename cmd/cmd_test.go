@@ -165,7 +165,7 @@ func TestListAndDescribeAgainstKfake(t *testing.T) {
 	}
 
 	code, out, _ = run(t, env, "list", "--topic", "orders", "-o", "json", "--state", "EMPTY")
-	if code != 0 || !strings.Contains(out, `"group": "shipping"`) {
+	if code != 0 || !strings.Contains(out, `"group":"shipping"`) {
 		t.Fatalf("list --topic: exit %d %s", code, out)
 	}
 }

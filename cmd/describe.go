@@ -256,7 +256,13 @@ func (o *DescribeOptions) filter(doc *describe.Document) {
 
 // look reads and builds the document once (with time lag if asked).
 func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
-	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, o.selection())
+	sel := o.selection()
+	// A progress line only for one cluster read once: several clusters
+	// read at once would overwrite each other's.
+	prog := newProgress(o.f.IO.ErrOut, o.f.IO.IsStderrTTY() && o.Watch == 0 && !o.f.fanOut(), o.f.Now)
+	sel.Progress = prog.report
+	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, sel)
+	prog.finish()
 	if err != nil {
 		return describe.Document{}, r.explain(err)
 	}

@@ -295,7 +295,10 @@ func (f *Factory) printerAs(formatName, from string) (*output.Printer, error) {
 	if err != nil {
 		return nil, &FlagError{Msg: err.Error()}
 	}
-	return output.New(f.IO.Out, output.Options{Format: format, NoHeaders: f.out.noHeaders, Color: color, Width: f.IO.TerminalWidth()}), nil
+	// JSON is indented for a person at a terminal and compact in a pipe
+	// (docs/json.md): same keys and values, a third of the bytes to write.
+	return output.New(f.IO.Out, output.Options{Format: format, NoHeaders: f.out.noHeaders, Color: color,
+		Width: f.IO.TerminalWidth(), CompactJSON: !f.IO.IsStdoutTTY()}), nil
 }
 
 // Warnf prints a warning line on stderr (safe from several goroutines).

@@ -228,7 +228,7 @@ func TestFaultBrokerStops(t *testing.T) {
 	if code != 0 && code != ExitPartial {
 		t.Fatalf("describe with a broker gone: exit %d %s", code, stderr)
 	}
-	if code == 0 && !strings.Contains(out, `"total_lag": 15`) {
+	if code == 0 && !strings.Contains(out, `"total_lag":15`) {
 		t.Fatalf("exit 0 but incomplete:\n%s", out)
 	}
 	code, out, stderr = run(t, l.Env(), append([]string{"reset-offsets", "svc", "--all-topics", "--to-latest", "--execute"}, undoFlag(t)...)...)

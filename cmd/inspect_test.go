@@ -165,7 +165,7 @@ func TestOneDocumentForUnknownGroups(t *testing.T) {
 	}
 	// The describe document carries the unknown group with its error.
 	_, out, _ := run(t, l.Env(), "describe", "nosuch", "-o", "json")
-	if !strings.Contains(out, `"error": "group not found"`) {
+	if !strings.Contains(out, `"error":"group not found"`) {
 		t.Fatalf("describe nosuch:\n%s", out)
 	}
 }
@@ -209,7 +209,7 @@ func TestConsistentFlags(t *testing.T) {
 		{"status", "--all", "--window", "50ms", "--samples", "2", "--fail-on", "never", "-o", "json"},
 	} {
 		code, out, stderr := run(t, env, cmdline...)
-		if code != 0 || !strings.Contains(out, `"group": "svc"`) || !strings.Contains(out, `"group": "stopped"`) {
+		if code != 0 || !strings.Contains(out, `"group":"svc"`) || !strings.Contains(out, `"group":"stopped"`) {
 			t.Fatalf("%v: exit %d\n%s%s", cmdline, code, out, stderr)
 		}
 	}

@@ -17,11 +17,13 @@ type IOStreams struct {
 
 	outTTY   bool
 	outWidth int // columns of the stdout terminal; 0 when unknown
+	errTTY   bool
 }
 
 // System returns the process's streams.
 func System() *IOStreams {
-	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, outTTY: term.IsTerminal(os.Stdout.Fd())}
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, outTTY: term.IsTerminal(os.Stdout.Fd()),
+		errTTY: term.IsTerminal(os.Stderr.Fd())}
 	if s.outTTY {
 		if w, _, err := term.GetSize(os.Stdout.Fd()); err == nil && w > 0 {
 			s.outWidth = w
@@ -57,3 +59,9 @@ func (s *IOStreams) TerminalWidth() int {
 
 // SetTerminalWidth sets the terminal width (tests; no real terminal needed).
 func (s *IOStreams) SetTerminalWidth(w int) { s.outWidth = w }
+
+// IsStderrTTY reports whether stderr is a terminal (progress lines).
+func (s *IOStreams) IsStderrTTY() bool { return s.errTTY }
+
+// SetStderrTTY overrides terminal detection (tests).
+func (s *IOStreams) SetStderrTTY(v bool) { s.errTTY = v }

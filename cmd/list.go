@@ -155,7 +155,12 @@ func listRun(ctx context.Context, o *ListOptions) error {
 // look reads one cluster's listing, filtered and sorted.
 func (o *ListOptions) look(r *clusterRun) (describe.ListDocument, error) {
 	sel := describe.Selection{All: true, States: o.States, Types: o.Types, Topic: o.Topic, Members: true, Offsets: o.Lag}
+	// A progress line only for one cluster: several read at once would
+	// overwrite each other's.
+	prog := newProgress(o.f.IO.ErrOut, o.f.IO.IsStderrTTY() && !o.f.fanOut(), o.f.Now)
+	sel.Progress = prog.report
 	snap, err := describe.Fetch(r.ctx, r.clients.Kgo, sel)
+	prog.finish()
 	if err != nil {
 		return describe.ListDocument{}, r.explain(err)
 	}

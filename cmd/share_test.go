@@ -119,7 +119,7 @@ func TestUnreadableGroupTypeIsNamedNeverEmpty(t *testing.T) {
 	t.Parallel()
 	env := streamsCluster(t)
 	code, out, _ := run(t, env, "list", "-o", "json")
-	if code != 0 || !strings.Contains(out, `"type": "streams"`) || !strings.Contains(out, `"members": null`) {
+	if code != 0 || !strings.Contains(out, `"type":"streams"`) || !strings.Contains(out, `"members":null`) {
 		t.Fatalf("list: exit %d\n%s", code, out)
 	}
 	code, out, stderr := run(t, env, "describe", "wordcount")

@@ -92,7 +92,7 @@ func TestDescribeTimeLagColumn(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
 	code, out, _ = run(t, l.Env(), "describe", "svc", "--time-lag", "-o", "json")
-	if code != 0 || !strings.Contains(out, `"time_lag_method": "record"`) {
+	if code != 0 || !strings.Contains(out, `"time_lag_method":"record"`) {
 		t.Fatalf("json:\n%s", out)
 	}
 }

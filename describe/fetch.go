@@ -27,50 +27,58 @@ import (
 // unreachable, auth failure); per-group and per-partition failures are kept
 // in the Snapshot.
 func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error) {
-	snap := &Snapshot{Topics: map[string]*TopicFacts{}, Brokers: map[int32]string{}, Isolation: sel.Isolation}
+	snap := &Snapshot{Topics: map[string]*TopicFacts{}, Brokers: map[int32]string{}, Isolation: sel.Isolation, report: sel.Progress}
 	if snap.Isolation == "" {
 		snap.Isolation = ReadUncommitted
 	}
 
-	listed, err := listGroups(ctx, cl, snap)
-	if err != nil {
-		return nil, err
+	// Named groups are described directly: their type comes from the
+	// describe answers, so no cluster-wide ListGroups runs first.
+	named := len(sel.Groups) > 0 && !sel.All && sel.Regex == nil
+	var groups []*GroupFacts
+	if named {
+		groups = namedGroups(sel.Groups)
+	} else {
+		listed, err := listGroups(ctx, cl, snap)
+		if err != nil {
+			return nil, err
+		}
+		groups = selectGroups(sel, listed)
 	}
-	groups := selectGroups(sel, listed)
 	if len(groups) == 0 {
 		return snap, nil
-	}
-
-	var classic, consumer, share []string
-	for _, g := range groups {
-		switch {
-		case g.Type == TypeConsumer:
-			consumer = append(consumer, g.Name)
-		case g.Type == TypeShare:
-			share = append(share, g.Name)
-			g.Share = &ShareFacts{Offsets: map[TP]ShareOffset{}}
-		case g.Type == TypeClassic || g.Type == "":
-			classic = append(classic, g.Name)
-		default:
-			g.Err = UnreadableText(g.Type)
-		}
 	}
 	byName := map[string]*GroupFacts{}
 	for _, g := range groups {
 		byName[g.Name] = g
 	}
-	needMembers := sel.Members || sel.Offsets || sel.Topic != ""
-	if needMembers {
-		if err := describeClassic(ctx, cl, classic, byName, snap); err != nil {
+	if named {
+		if err := describeNamed(ctx, cl, groups, byName, snap); err != nil {
 			return nil, err
 		}
-		if err := describeConsumer(ctx, cl, consumer, byName, snap); err != nil {
-			return nil, err
+		groups = keepMatching(sel, groups)
+	} else {
+		// Listed groups: the listing gave the type; one describe request
+		// per type and coordinator batch.
+		classic, consumer, share := byType(groups)
+		if sel.Members || sel.Offsets || sel.Topic != "" {
+			if err := describeClassic(ctx, cl, classic, byName, snap); err != nil {
+				return nil, err
+			}
+			if err := describeConsumer(ctx, cl, consumer, byName, snap, false); err != nil {
+				return nil, err
+			}
+			if err := describeShare(ctx, cl, share, byName, false); err != nil {
+				return nil, err
+			}
+			fetchShareConfigs(ctx, cl, share, byName)
 		}
-		if err := describeShare(ctx, cl, share, byName); err != nil {
-			return nil, err
+	}
+	var share []string
+	for _, g := range groups {
+		if g.Type == TypeShare {
+			share = append(share, g.Name)
 		}
-		fetchShareConfigs(ctx, cl, share, byName)
 	}
 	if sel.Offsets || sel.Topic != "" {
 		names := make([]string, 0, len(groups))
@@ -79,7 +87,10 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 				names = append(names, g.Name)
 			}
 		}
-		if err := fetchCommitted(ctx, cl, names, byName); err != nil {
+		// Listed groups go straight to the coordinator that listed them;
+		// named groups through kgo, whose coordinator cache the describe
+		// filled (and which names the topics of an OffsetFetch v10 answer).
+		if err := fetchCommitted(ctx, cl, names, byName, snap, !named); err != nil {
 			return nil, err
 		}
 		if err := fetchShareOffsets(ctx, cl, share, byName, snap); err != nil {
@@ -87,9 +98,10 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 		}
 	}
 
-	// One Metadata for all topics: it names KIP-848 assignments (which carry
-	// only topic ids) and gives partition counts and leaders.
-	meta, err := kadm.NewClient(cl).Metadata(ctx)
+	// One Metadata for the topics the groups touch (and ExtraTopics): it
+	// names KIP-848 assignments (which may carry only topic ids) and gives
+	// partition counts and leaders.
+	meta, err := topicMetadata(ctx, cl, groups, sel.ExtraTopics)
 	if err != nil {
 		return nil, err
 	}
@@ -239,13 +251,140 @@ func selectGroups(sel Selection, listed map[string]*GroupFacts) []*GroupFacts {
 	return out
 }
 
+// namedGroups are the groups given by name, once each, in the order given,
+// not yet known to exist.
+func namedGroups(names []string) []*GroupFacts {
+	var out []*GroupFacts
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, &GroupFacts{Name: n, Type: TypeClassic, Coordinator: -1})
+		}
+	}
+	return out
+}
+
+// byType splits listed groups by the type the listing gave; a type kgroups
+// cannot read gets its error in words and is not described.
+func byType(groups []*GroupFacts) (classic, consumer, share []string) {
+	for _, g := range groups {
+		switch {
+		case g.Type == TypeConsumer:
+			consumer = append(consumer, g.Name)
+		case g.Type == TypeShare:
+			share = append(share, g.Name)
+			g.Share = &ShareFacts{Offsets: map[TP]ShareOffset{}}
+		case g.Type == TypeClassic || g.Type == "":
+			classic = append(classic, g.Name)
+		default:
+			g.Err = UnreadableText(g.Type)
+		}
+	}
+	return classic, consumer, share
+}
+
+// describeNamed finds each named group's type from the describe answers,
+// one request per API and coordinator, each API asked only about the
+// groups the ones before did not know (Kafka and kfake answer
+// GROUP_ID_NOT_FOUND for a group of another type; a broker too old for an
+// API fails it): ConsumerGroupDescribe, then DescribeGroups (which also
+// answers for groups that only have committed offsets), then
+// ShareGroupDescribe. Only when a group is still unknown does a ListGroups
+// run, so that a group of a type kgroups cannot read (streams, ...) is named
+// as such rather than "not found".
+func describeNamed(ctx context.Context, cl *kgo.Client, groups []*GroupFacts, byName map[string]*GroupFacts, snap *Snapshot) error {
+	unknown := func(only func(*GroupFacts) bool) []string {
+		var out []string
+		for _, g := range groups {
+			if only(g) {
+				out = append(out, g.Name)
+			}
+		}
+		return out
+	}
+	notFound := func(g *GroupFacts) bool { return !g.Found && g.Err == "" }
+
+	if err := describeConsumer(ctx, cl, unknown(func(*GroupFacts) bool { return true }), byName, snap, true); err != nil {
+		return err
+	}
+	if err := describeClassic(ctx, cl, unknown(func(g *GroupFacts) bool { return g.Type != TypeConsumer }), byName, snap); err != nil {
+		return err
+	}
+	if rest := unknown(notFound); len(rest) > 0 {
+		if err := describeShare(ctx, cl, rest, byName, true); err != nil {
+			return err
+		}
+		var share []string
+		for _, n := range rest {
+			if g := byName[n]; g.Found {
+				g.Type = TypeShare
+				g.Share = &ShareFacts{Offsets: map[TP]ShareOffset{}}
+				share = append(share, n)
+			}
+		}
+		fetchShareConfigs(ctx, cl, share, byName)
+	}
+	if rest := unknown(notFound); len(rest) > 0 {
+		listed, err := listGroups(ctx, cl, snap)
+		if err != nil {
+			return nil // the describes have said what could be said
+		}
+		for _, n := range rest {
+			lg, ok := listed[n]
+			if !ok || Readable(lg.Type) {
+				continue
+			}
+			g := byName[n]
+			g.Found, g.State, g.Type, g.ProtocolType, g.Coordinator = true, lg.State, lg.Type, lg.ProtocolType, lg.Coordinator
+			g.Err = UnreadableText(lg.Type)
+		}
+	}
+	return nil
+}
+
+// keepMatching applies the state and type filters to described named
+// groups; a group that was not found stays, so that it is reported.
+func keepMatching(sel Selection, groups []*GroupFacts) []*GroupFacts {
+	kept := groups[:0]
+	for _, g := range groups {
+		if g.Found && !sel.matchFilters(g.State, g.Type) {
+			continue
+		}
+		kept = append(kept, g)
+	}
+	return kept
+}
+
+// topicMetadata asks Metadata for the topics the groups touch plus extra;
+// for every topic only when a KIP-848 assignment names a topic by id alone
+// (Metadata cannot be asked by id), and for none (brokers only) when the
+// groups touch no topic.
+func topicMetadata(ctx context.Context, cl *kgo.Client, groups []*GroupFacts, extra []string) (kadm.Metadata, error) {
+	adm := kadm.NewClient(cl)
+	set := map[string]bool{}
+	for _, t := range extra {
+		set[t] = true
+	}
+	for _, g := range groups {
+		g.eachTopic(func(t string) { set[t] = true })
+	}
+	for t := range set {
+		if strings.HasPrefix(t, idPrefix) {
+			return adm.Metadata(ctx)
+		}
+	}
+	if len(set) == 0 {
+		return adm.BrokerMetadata(ctx)
+	}
+	return adm.Metadata(ctx, slices.Sorted(maps.Keys(set))...)
+}
+
 func describeClassic(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts, snap *Snapshot) error {
 	if len(names) == 0 {
 		return nil
 	}
-	req := kmsg.NewPtrDescribeGroupsRequest()
-	req.Groups = names
-	shards := cl.RequestSharded(ctx, req)
+	shards := requestBatches(ctx, cl, batchGroups(names, byName), describeGroupsRequest, snap.progress("described", len(names)))
 	answered := map[string]bool{}
 	var firstErr error
 	for _, sh := range shards {
@@ -317,19 +456,23 @@ func describeClassic(ctx context.Context, cl *kgo.Client, names []string, byName
 	return nil
 }
 
-func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts, snap *Snapshot) error {
+// describeConsumer describes KIP-848 groups. With probe (named groups of
+// unknown type) a group the API does not answer for is left untouched, for
+// DescribeGroups to describe.
+func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts, snap *Snapshot, probe bool) error {
 	if len(names) == 0 {
 		return nil
 	}
-	req := kmsg.NewPtrConsumerGroupDescribeRequest()
-	req.Groups = names
-	shards := cl.RequestSharded(ctx, req)
+	shards := requestBatches(ctx, cl, batchGroups(names, byName), consumerGroupDescribeRequest, nil)
 	var firstErr error
 	answered := 0
 	for _, sh := range shards {
 		if sh.Err != nil {
 			if firstErr == nil {
 				firstErr = sh.Err
+			}
+			if probe {
+				continue
 			}
 			for _, n := range sh.Req.(*kmsg.ConsumerGroupDescribeRequest).Groups {
 				byName[n].Err = groupErr("describe", n, sh.Err)
@@ -343,12 +486,16 @@ func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byNam
 			if g == nil {
 				continue
 			}
-			g.Coordinator = sh.Meta.NodeID
 			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
-				g.Err = groupErr("describe", rg.Group, err)
+				if !probe {
+					g.Coordinator = sh.Meta.NodeID
+					g.Err = groupErr("describe", rg.Group, err)
+				}
 				continue
 			}
+			g.Coordinator = sh.Meta.NodeID
 			g.Found = true
+			g.Type = TypeConsumer
 			g.State = rg.State
 			g.Protocol = rg.AssignorName
 			g.ProtocolType = "consumer"
@@ -366,7 +513,7 @@ func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byNam
 			}
 		}
 	}
-	if answered == 0 && firstErr != nil {
+	if answered == 0 && firstErr != nil && !probe {
 		return firstErr
 	}
 	return nil
@@ -414,6 +561,26 @@ func resolveTopicIDs(groups []*GroupFacts, topics kadm.TopicDetails) {
 			fix(g.Members[i].Assigned)
 			fix(g.Members[i].Target)
 		}
+		fixTPs(g.Committed, names)
+		fixTPs(g.CommitErrors, names)
+	}
+}
+
+// fixTPs renames placeholder topic ids in offsets keyed by partition.
+func fixTPs[V any](m map[TP]V, names map[string]string) {
+	var moved []TP
+	for tp := range m {
+		if strings.HasPrefix(tp.Topic, idPrefix) {
+			moved = append(moved, tp)
+		}
+	}
+	for _, tp := range moved {
+		name, ok := names[tp.Topic]
+		if !ok {
+			name = "<unknown topic id " + strings.TrimPrefix(tp.Topic, idPrefix) + ">"
+		}
+		m[TP{name, tp.Partition}] = m[tp]
+		delete(m, tp)
 	}
 }
 
@@ -424,50 +591,92 @@ func sortAssignment(a map[string][]int32) {
 	}
 }
 
-func fetchCommitted(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts) error {
+// fetchCommitted reads the groups' committed offsets (OffsetFetch, batched
+// per coordinator) straight into each group's Committed map.
+func fetchCommitted(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts, snap *Snapshot, direct bool) error {
 	if len(names) == 0 {
 		return nil
 	}
-	fetched := kadm.NewClient(cl).FetchManyOffsets(ctx, names...)
+	batches := batchGroups(names, byName)
+	if !direct {
+		for i := range batches {
+			batches[i].coord = -1
+		}
+	}
+	shards := requestBatches(ctx, cl, batches, offsetFetchRequest, snap.progress("offsets read", len(names)))
+	errs := map[string]error{}
+	answered := map[string]bool{}
+	for _, sh := range shards {
+		req := sh.Req.(*kmsg.OffsetFetchRequest)
+		var whole error
+		if sh.Err != nil {
+			whole = sh.Err
+		} else if err := kerr.ErrorForCode(sh.Resp.(*kmsg.OffsetFetchResponse).ErrorCode); err != nil {
+			whole = err
+		}
+		if whole != nil {
+			for _, rg := range req.Groups {
+				errs[rg.Group] = whole
+				answered[rg.Group] = true
+			}
+			continue
+		}
+		for _, rg := range sh.Resp.(*kmsg.OffsetFetchResponse).Groups {
+			g := byName[rg.Group]
+			if g == nil {
+				continue
+			}
+			answered[rg.Group] = true
+			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+				errs[rg.Group] = err
+				continue
+			}
+			size := 0
+			for _, t := range rg.Topics {
+				size += len(t.Partitions)
+			}
+			g.Committed = make(map[TP]int64, size)
+			if len(rg.Topics) > 0 {
+				g.Found = true
+			}
+			for _, t := range rg.Topics {
+				topic := t.Topic
+				if topic == "" { // v10 answers name topics by id; resolveTopicIDs names them
+					topic = idPrefix + kadm.TopicID(t.TopicID).String()
+				}
+				for _, p := range t.Partitions {
+					tp := TP{topic, p.Partition}
+					if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+						if g.CommitErrors == nil {
+							g.CommitErrors = map[TP]string{}
+						}
+						g.CommitErrors[tp] = kerrText(err)
+						continue
+					}
+					if p.Offset >= 0 {
+						g.Committed[tp] = p.Offset
+					}
+				}
+			}
+		}
+	}
 	failed := 0
 	var firstErr error
 	for _, n := range names {
 		g := byName[n]
-		g.Committed = map[TP]int64{}
-		r, ok := fetched[n]
-		if !ok {
-			continue
+		if g.Committed == nil {
+			g.Committed = map[TP]int64{}
 		}
-		if r.Err != nil {
-			if errors.Is(r.Err, kerr.GroupIDNotFound) {
-				continue // kfake: unknown group; Kafka answers with no offsets
-			}
-			failed++
-			if firstErr == nil {
-				firstErr = r.Err
-			}
-			if g.Err == "" {
-				g.Err = groupErr("read the committed offsets of", n, r.Err)
-			}
-			continue
+		err := errs[n]
+		if err == nil || errors.Is(err, kerr.GroupIDNotFound) {
+			continue // kfake: unknown group; Kafka answers with no offsets
 		}
-		if len(r.Fetched) > 0 {
-			g.Found = true
+		failed++
+		if firstErr == nil {
+			firstErr = err
 		}
-		for t, ps := range r.Fetched {
-			for p, o := range ps {
-				tp := TP{t, p}
-				if o.Err != nil {
-					if g.CommitErrors == nil {
-						g.CommitErrors = map[TP]string{}
-					}
-					g.CommitErrors[tp] = kerrText(o.Err)
-					continue
-				}
-				if o.At >= 0 {
-					g.Committed[tp] = o.At
-				}
-			}
+		if g.Err == "" {
+			g.Err = groupErr("read the committed offsets of", n, err)
 		}
 	}
 	if failed == len(names) && firstErr != nil && isConnError(firstErr) {

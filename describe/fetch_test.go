@@ -6,11 +6,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
@@ -237,11 +240,26 @@ func seedGroups(l *lab, n, partitions int) {
 	}
 }
 
+// describe --all costs requests that grow only with the groups per
+// coordinator, in batches of 50 (KAFKA-19558), never per group.
 func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
 	// One cluster, so leaders and coordinators are the same for both counts.
 	l := newLab(t, kfake.NumBrokers(3))
 	seedGroups(l, 10, 6)
-	measure := func(n int) map[string]int {
+	// batches is the number of group requests of one kind: one per 50
+	// groups of each coordinator.
+	batches := func(snap *describe.Snapshot) int {
+		per := map[int32]int{}
+		for _, g := range snap.Groups {
+			per[g.Coordinator]++
+		}
+		n := 0
+		for _, c := range per {
+			n += (c + 49) / 50
+		}
+		return n
+	}
+	measure := func(n int) (map[string]int, int) {
 		cl, err := cluster.Client(l.Brokers) // a fresh client, as one kgroups run has
 		if err != nil {
 			t.Fatal(err)
@@ -257,24 +275,34 @@ func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
 		}
 		got := ct.Stop()
 		t.Logf("%d groups: %v", n, got)
-		return got
+		return got, batches(snap)
 	}
-	small := measure(10)
+	small, smallBatches := measure(10)
 	for i := 10; i < 200; i++ {
 		l.commit(fmt.Sprintf("group-%04d", i), map[string]map[int32]int64{fmt.Sprintf("t%d", i%2): {0: 1}})
 	}
-	big := measure(200)
+	big, bigBatches := measure(200)
+	if smallBatches != 3 || bigBatches <= 3 {
+		t.Fatalf("%d / %d batches: want one per coordinator for 10 groups and more for 200", smallBatches, bigBatches)
+	}
 
-	// Requests that could scale with groups must be identical; connection
-	// set-up (ApiVersions, Metadata) depends on kgo's timing, not on the
-	// groups, so it only has to stay within a fixed bound.
+	// Group requests are one per batch; requests that do not depend on the
+	// groups must be identical; connection set-up (ApiVersions, Metadata)
+	// depends on kgo's timing, not on the groups, so it only has to stay
+	// within a fixed bound.
+	perBatch := map[string]bool{"DescribeGroups": true, "OffsetFetch": true}
 	perConnection := map[string]bool{"ApiVersions": true, "Metadata": true}
 	for key, v := range small {
-		if perConnection[key] {
+		switch {
+		case perBatch[key]:
+			if v != smallBatches || big[key] != bigBatches {
+				t.Errorf("%s: %d / %d requests, want one per batch: %d / %d", key, v, big[key], smallBatches, bigBatches)
+			}
+		case perConnection[key]:
 			if v > 8 || big[key] > 8 {
 				t.Errorf("%s: %d / %d requests, want at most 8 (3 brokers)", key, v, big[key])
 			}
-		} else if big[key] != v {
+		case big[key] != v:
 			t.Errorf("%s: %d requests for 10 groups, %d for 200", key, v, big[key])
 		}
 	}
@@ -283,8 +311,12 @@ func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
 			t.Errorf("%s appears only with 200 groups", key)
 		}
 	}
-	// Batching: one group request per coordinator, two ListOffsets (start,
-	// end) per partition leader.
+	// The listing names each group's coordinator: no FindCoordinator.
+	if big["FindCoordinator"] != 0 {
+		t.Errorf("FindCoordinator: %d requests, want none (ListGroups named the coordinators)", big["FindCoordinator"])
+	}
+	// Two ListOffsets (start, end) per partition leader, one ListGroups
+	// per broker.
 	meta, err := l.Adm.Metadata(l.Ctx, "t0", "t1")
 	if err != nil {
 		t.Fatal(err)
@@ -298,10 +330,8 @@ func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
 	if big["ListOffsets"] != 2*len(leaders) {
 		t.Errorf("ListOffsets: %d, want %d (start and end per leader)", big["ListOffsets"], 2*len(leaders))
 	}
-	for _, key := range []string{"DescribeGroups", "OffsetFetch", "ListGroups"} {
-		if big[key] < 1 || big[key] > 3 {
-			t.Errorf("%s: %d requests for 3 brokers", key, big[key])
-		}
+	if big["ListGroups"] != 3 {
+		t.Errorf("ListGroups: %d requests for 3 brokers", big["ListGroups"])
 	}
 }
 
@@ -386,5 +416,170 @@ func TestFetchReadCommittedUsesLastStableOffset(t *testing.T) {
 	}
 	if end, lag := lagOf(describe.ReadCommitted); end != 10 || lag != 6 {
 		t.Fatalf("read_committed: end %d lag %d, want 10 / 6 (the open transaction is not stable)", end, lag)
+	}
+}
+
+// A named group is described without a cluster-wide ListGroups, and
+// Metadata is asked only for the topics it touches.
+func TestFetchNamedGroupAsksOnlyForItsGroupAndTopics(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, kfake.NumBrokers(3))
+	l.topic("orders", 3, 10)
+	l.topic("unrelated", 2, 0)
+	l.commit("svc", map[string]map[int32]int64{"orders": {0: 4, 1: 10}})
+	for i := 0; i < 20; i++ {
+		l.commit(fmt.Sprintf("other-%02d", i), map[string]map[int32]int64{"unrelated": {0: 0}})
+	}
+	cl, err := cluster.Client(l.Brokers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	topics, err := l.Adm.ListTopics(l.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[[16]byte]string{}
+	for name, td := range topics {
+		byID[td.ID] = name
+	}
+	var mu sync.Mutex
+	counts := map[string]int{}
+	var metaTopics [][]string
+	allTopics := 0
+	l.Cluster.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		counts[kmsg.NameForKey(req.Key())]++
+		if m, ok := req.(*kmsg.MetadataRequest); ok {
+			if m.Topics == nil {
+				allTopics++
+			}
+			var ts []string
+			for _, rt := range m.Topics { // kgo may name a topic by its id
+				if rt.Topic != nil {
+					ts = append(ts, *rt.Topic)
+				} else {
+					ts = append(ts, byID[rt.TopicID])
+				}
+			}
+			metaTopics = append(metaTopics, ts)
+		}
+		return nil, nil, false
+	})
+	snap, err := describe.Fetch(l.Ctx, cl, describe.Selection{Groups: []string{"svc"}, Offsets: true, Members: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := describe.Build(snap, describe.ViewOptions{})
+	mu.Lock()
+	defer mu.Unlock()
+	if counts["ListGroups"] != 0 {
+		t.Errorf("%d ListGroups requests for a named group, want none", counts["ListGroups"])
+	}
+	if allTopics > 0 {
+		t.Errorf("%d Metadata requests for every topic", allTopics)
+	}
+	asked := false
+	for _, ts := range metaTopics {
+		for _, topic := range ts {
+			if topic == "unrelated" {
+				t.Errorf("Metadata asked for %v: a topic no named group touches", ts)
+			}
+			asked = asked || topic == "orders"
+		}
+	}
+	if !asked {
+		t.Errorf("no Metadata request named orders (requests by topic: %v)", metaTopics)
+	}
+	svc := groupByName(t, doc, "svc")
+	if svc.Error != nil || *svc.State != "Empty" || *svc.Type != "classic" || svc.TotalLag == nil || *svc.TotalLag != 6 || svc.Coordinator == nil {
+		t.Errorf("svc: state %v type %v lag %v error %v; want Empty classic with lag 6 and a coordinator",
+			deref(svc.State), deref(svc.Type), deref(svc.TotalLag), deref(svc.Error))
+	}
+	// A group no describe API knows is looked for in the listing (it may be
+	// of a type kgroups cannot read), then reported as not found.
+	mu.Unlock()
+	snap, err = describe.Fetch(l.Ctx, cl, describe.Selection{Groups: []string{"nosuch"}, Offsets: true, Members: true})
+	mu.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := groupByName(t, describe.Build(snap, describe.ViewOptions{}), "nosuch"); g.Error == nil || *g.Error != "group not found" {
+		t.Errorf("nosuch: error %v, want group not found", deref(g.Error))
+	}
+}
+
+// A coordinator that answers "not the coordinator" for groups the listing
+// gave it: those groups are asked again through kgo, which finds their
+// coordinator, and are described as if nothing had happened.
+func TestFetchAllRetriesGroupsWhoseCoordinatorMoved(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, kfake.NumBrokers(3))
+	l.topic("orders", 2, 5)
+	for i := 0; i < 6; i++ {
+		l.commit(fmt.Sprintf("g%d", i), map[string]map[int32]int64{"orders": {0: 2}})
+	}
+	cl, err := cluster.Client(l.Brokers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var mu sync.Mutex
+	refused, finds := 0, 0
+	l.Cluster.ControlKey(int16(kmsg.FindCoordinator), func(kmsg.Request) (kmsg.Response, error, bool) {
+		l.Cluster.KeepControl()
+		mu.Lock()
+		finds++
+		mu.Unlock()
+		return nil, nil, false
+	})
+	for _, key := range []kmsg.Key{kmsg.DescribeGroups, kmsg.OffsetFetch} {
+		l.Cluster.ControlKey(int16(key), func(req kmsg.Request) (kmsg.Response, error, bool) {
+			l.Cluster.KeepControl()
+			mu.Lock()
+			defer mu.Unlock()
+			if refused >= 2 { // once for each request kind
+				return nil, nil, false
+			}
+			refused++
+			switch r := req.(type) {
+			case *kmsg.DescribeGroupsRequest:
+				resp := r.ResponseKind().(*kmsg.DescribeGroupsResponse)
+				for _, g := range r.Groups {
+					rg := kmsg.NewDescribeGroupsResponseGroup()
+					rg.Group, rg.ErrorCode = g, kerr.NotCoordinator.Code
+					resp.Groups = append(resp.Groups, rg)
+				}
+				return resp, nil, true
+			case *kmsg.OffsetFetchRequest:
+				resp := r.ResponseKind().(*kmsg.OffsetFetchResponse)
+				for _, g := range r.Groups {
+					rg := kmsg.NewOffsetFetchResponseGroup()
+					rg.Group, rg.ErrorCode = g.Group, kerr.NotCoordinator.Code
+					resp.Groups = append(resp.Groups, rg)
+				}
+				return resp, nil, true
+			}
+			return nil, nil, false
+		})
+	}
+	snap, err := describe.Fetch(l.Ctx, cl, describe.Selection{All: true, Offsets: true, Members: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := describe.Build(snap, describe.ViewOptions{})
+	if len(doc.Groups) != 6 {
+		t.Fatalf("%d groups, want 6", len(doc.Groups))
+	}
+	for _, g := range doc.Groups {
+		if g.Error != nil || g.State == nil || *g.State != "Empty" || g.TotalLag == nil || *g.TotalLag != 3 {
+			t.Errorf("%s: state %v lag %v error %v; want Empty, lag 3, no error", g.Group, deref(g.State), deref(g.TotalLag), deref(g.Error))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if refused != 2 || finds == 0 {
+		t.Errorf("refused %d requests, %d FindCoordinator: want both kinds refused once and the coordinators looked up", refused, finds)
 	}
 }

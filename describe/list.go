@@ -23,18 +23,26 @@ type ListRow struct {
 // BuildList turns a snapshot into the list document. withLag adds total lag
 // (the snapshot must then carry offsets).
 func BuildList(snap *Snapshot, withMembers, withLag bool) ListDocument {
-	doc := Build(snap, ViewOptions{})
-	out := ListDocument{SchemaVersion: SchemaVersion, Groups: []ListRow{}, Warnings: doc.Warnings}
-	for i, gv := range doc.Groups {
+	out := ListDocument{SchemaVersion: SchemaVersion, Groups: make([]ListRow, 0, len(snap.Groups)), Warnings: snap.Warnings}
+	if out.Warnings == nil {
+		out.Warnings = []string{}
+	}
+	for i := range snap.Groups {
 		g := &snap.Groups[i]
-		row := ListRow{Group: g.Name, State: g.State, Type: g.Type, ProtocolType: g.ProtocolType,
-			Protocol: gv.Protocol, Coordinator: gv.Coordinator, Error: gv.Error}
+		row := ListRow{Group: g.Name, State: g.State, Type: g.Type, ProtocolType: g.ProtocolType}
+		if withLag {
+			gv := buildGroup(snap, g, ViewOptions{})
+			row.Protocol, row.Coordinator, row.Error, row.TotalLag = gv.Protocol, gv.Coordinator, gv.Error, gv.TotalLag
+		} else {
+			// What buildGroup says about the group, without its rows.
+			row.Error = groupError(g)
+			if g.Found || g.Err != "" {
+				row.Protocol, row.Coordinator = protocolOf(g), coordinatorOf(snap, g)
+			}
+		}
 		if withMembers && Readable(g.Type) {
 			n := len(g.Members)
 			row.Members = &n
-		}
-		if withLag {
-			row.TotalLag = gv.TotalLag
 		}
 		out.Groups = append(out.Groups, row)
 	}

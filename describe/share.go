@@ -16,7 +16,10 @@ import (
 // DescribeShareGroupOffsets, each one request per coordinator whatever the
 // number of groups, and one DescribeConfigs for every share group's configs.
 
-func describeShare(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts) error {
+// describeShare describes share groups. With probe (named groups of
+// unknown type) a failed request leaves the groups untouched: they are then
+// simply not share groups this broker knows.
+func describeShare(ctx context.Context, cl *kgo.Client, names []string, byName map[string]*GroupFacts, probe bool) error {
 	if len(names) == 0 {
 		return nil
 	}
@@ -27,6 +30,9 @@ func describeShare(ctx context.Context, cl *kgo.Client, names []string, byName m
 	answered := 0
 	for _, sh := range shards {
 		if sh.Err != nil {
+			if probe {
+				continue
+			}
 			if firstErr == nil {
 				firstErr = sh.Err
 			}
@@ -43,14 +49,18 @@ func describeShare(ctx context.Context, cl *kgo.Client, names []string, byName m
 			if g == nil {
 				continue
 			}
-			g.Coordinator = sh.Meta.NodeID
 			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
 				if errors.Is(err, kerr.GroupIDNotFound) && !g.Found {
 					continue
 				}
+				if probe {
+					continue // DescribeGroups already said what it could
+				}
+				g.Coordinator = sh.Meta.NodeID
 				g.Err = groupErr("describe", rg.GroupID, err)
 				continue
 			}
+			g.Coordinator = sh.Meta.NodeID
 			g.Found = true
 			g.State = rg.GroupState
 			g.Protocol = rg.Assignor

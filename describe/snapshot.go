@@ -4,12 +4,13 @@
 package describe
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
+	"sync"
 )
 
 // Isolation levels for the log end offset used in lag.
@@ -56,6 +57,9 @@ type Selection struct {
 	// ExtraTopics get log offsets even if no selected group touches them
 	// (reset-offsets scopes, --allow-new-partitions).
 	ExtraTopics []string
+	// Progress, if set, is told how far the group requests are, one call
+	// at a time: stage "described" or "offsets read", groups done of total.
+	Progress func(stage string, done, total int)
 }
 
 // TP is a topic partition.
@@ -71,6 +75,23 @@ type Snapshot struct {
 	Brokers   map[int32]string       // node id -> host:port
 	Isolation string
 	Warnings  []string // e.g. a broker whose ListGroups failed
+
+	report func(stage string, done, total int) // Selection.Progress, serialized
+}
+
+// progress returns a per-batch callback for one stage, or nil.
+func (s *Snapshot) progress(stage string, total int) func(int) {
+	if s.report == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	done := 0
+	return func(n int) {
+		mu.Lock()
+		defer mu.Unlock()
+		done += n
+		s.report(stage, done, total)
+	}
 }
 
 // GroupFacts is one group as the cluster reported it.
@@ -166,26 +187,36 @@ func containsFold(list []string, v string) bool {
 // Topics returns the sorted topics a group touches (committed or assigned).
 func (g *GroupFacts) Topics() []string {
 	set := map[string]bool{}
+	g.eachTopic(func(t string) { set[t] = true })
+	return slices.Sorted(maps.Keys(set))
+}
+
+// eachTopic calls fn for every topic the group touches, possibly more than
+// once.
+func (g *GroupFacts) eachTopic(fn func(string)) {
+	last := ""
 	for tp := range g.Committed {
-		set[tp.Topic] = true
+		if tp.Topic != last {
+			fn(tp.Topic)
+			last = tp.Topic
+		}
 	}
 	for tp := range g.CommitErrors {
-		set[tp.Topic] = true
+		fn(tp.Topic)
 	}
 	if g.Share != nil {
 		for tp := range g.Share.Offsets {
-			set[tp.Topic] = true
+			fn(tp.Topic)
 		}
 	}
 	for _, m := range g.Members {
 		for t := range m.Assigned {
-			set[t] = true
+			fn(t)
 		}
 		for t := range m.Target {
-			set[t] = true
+			fn(t)
 		}
 	}
-	return slices.Sorted(maps.Keys(set))
 }
 
 // touches reports whether the group commits to or is assigned topic.
@@ -207,10 +238,10 @@ func (g *GroupFacts) touches(topic string) bool {
 
 // SortTPs orders partitions by topic, then partition number.
 func SortTPs(tps []TP) {
-	sort.Slice(tps, func(i, j int) bool {
-		if tps[i].Topic != tps[j].Topic {
-			return tps[i].Topic < tps[j].Topic
+	slices.SortFunc(tps, func(a, b TP) int {
+		if c := strings.Compare(a.Topic, b.Topic); c != 0 {
+			return c
 		}
-		return tps[i].Partition < tps[j].Partition
+		return cmp.Compare(a.Partition, b.Partition)
 	})
 }

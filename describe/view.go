@@ -190,66 +190,106 @@ func Build(snap *Snapshot, opts ViewOptions) Document {
 	return doc
 }
 
+// groupError is the group-level error of a view: what the cluster said,
+// or that the group does not exist.
+func groupError(g *GroupFacts) *string {
+	switch {
+	case g.Err != "":
+		return strp(g.Err)
+	case !g.Found:
+		return strp("group not found")
+	}
+	return nil
+}
+
+func protocolOf(g *GroupFacts) *string {
+	if g.Protocol == "" {
+		return nil
+	}
+	return strp(g.Protocol)
+}
+
+func coordinatorOf(snap *Snapshot, g *GroupFacts) *Coordinator {
+	if g.Coordinator < 0 {
+		return nil
+	}
+	c := &Coordinator{ID: g.Coordinator}
+	if h, ok := snap.Brokers[g.Coordinator]; ok {
+		c.Host = strp(h)
+	}
+	return c
+}
+
 func strp(s string) *string { return &s }
 func i64p(v int64) *int64   { return &v }
 
 func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 	v := GroupView{Group: g.Name, Members: []MemberView{}, Partitions: []PartitionView{}, Anomalies: []Anomaly{},
 		Summary: Summary{LagByTopic: []TopicLag{}, LagByMember: []MemberLag{}}}
-	if g.Err != "" {
-		v.Error = strp(g.Err)
-	}
+	v.Error = groupError(g)
 	if !g.Found && g.Err == "" {
-		v.Error = strp("group not found")
 		v.Anomalies = append(v.Anomalies, Anomaly{Kind: AnomalyNotFound, Detail: fmt.Sprintf("the cluster has no group %q (no members and no committed offsets)", g.Name)})
 		return v
 	}
 	v.State, v.Type, v.ProtocolType = strp(g.State), strp(g.Type), strp(g.ProtocolType)
-	if g.Protocol != "" {
-		v.Protocol = strp(g.Protocol)
-	}
-	if g.Coordinator >= 0 {
-		c := &Coordinator{ID: g.Coordinator}
-		if h, ok := snap.Brokers[g.Coordinator]; ok {
-			c.Host = strp(h)
-		}
-		v.Coordinator = c
-	}
+	v.Protocol, v.Coordinator = protocolOf(g), coordinatorOf(snap, g)
 	v.Epoch, v.AssignmentEpoch = g.Epoch, g.AssignmentEpoch
 	if g.Share != nil {
 		buildShare(snap, g, opts, &v)
 		return v
 	}
 
-	owner := map[TP]*MemberFacts{}
+	// A member's id, client and host are shared by every row it owns.
+	type ownerRef struct{ memberID, clientID, host *string }
+	var owner map[TP]*ownerRef
 	for i := range g.Members {
 		m := &g.Members[i]
+		var ref *ownerRef
 		for t, ps := range m.Assigned {
 			for _, p := range ps {
-				owner[TP{t, p}] = m
+				if owner == nil {
+					owner = map[TP]*ownerRef{}
+				}
+				if ref == nil {
+					ref = &ownerRef{strp(m.MemberID), strp(m.ClientID), strp(m.Host)}
+				}
+				owner[TP{t, p}] = ref
 			}
 		}
 	}
 
-	// Rows: every committed or assigned partition (of the topic filter).
-	rows := map[TP]bool{}
+	// Rows: every committed or assigned partition (of the topic filter),
+	// each once.
+	tps := make([]TP, 0, len(g.Committed)+len(g.CommitErrors))
+	keep := func(tp TP) bool {
+		return opts.Topic == "" || (tp.Topic == opts.Topic && (opts.Partitions == nil || slices.Contains(opts.Partitions, tp.Partition)))
+	}
 	for tp := range g.Committed {
-		rows[tp] = true
+		if keep(tp) {
+			tps = append(tps, tp)
+		}
 	}
 	for tp := range g.CommitErrors {
-		rows[tp] = true
+		if _, dup := g.Committed[tp]; !dup && keep(tp) {
+			tps = append(tps, tp)
+		}
 	}
 	for tp := range owner {
-		rows[tp] = true
-	}
-	tps := make([]TP, 0, len(rows))
-	for tp := range rows {
-		if opts.Topic != "" && (tp.Topic != opts.Topic || (opts.Partitions != nil && !slices.Contains(opts.Partitions, tp.Partition))) {
-			continue
+		_, committed := g.Committed[tp]
+		_, failed := g.CommitErrors[tp]
+		if !committed && !failed && keep(tp) {
+			tps = append(tps, tp)
 		}
-		tps = append(tps, tp)
 	}
 	SortTPs(tps)
+	// The rows' own numbers (committed offset, lag, backlog) live in one
+	// slab per group rather than one allocation each.
+	slab := make([]int64, 0, 2*len(tps))
+	num := func(v int64) *int64 {
+		slab = append(slab, v)
+		return &slab[len(slab)-1]
+	}
+	v.Partitions = make([]PartitionView, 0, len(tps))
 
 	topicLag := map[string]*TopicLag{}
 	topicSum, topicBacklog := map[string]*Sum{}, map[string]*Sum{}
@@ -265,11 +305,11 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 	for _, tp := range tps {
 		row := PartitionView{Topic: tp.Topic, Partition: tp.Partition}
 		if m := owner[tp]; m != nil {
-			row.MemberID, row.ClientID, row.Host = strp(m.MemberID), strp(m.ClientID), strp(m.Host)
+			row.MemberID, row.ClientID, row.Host = m.memberID, m.clientID, m.host
 		}
 		committed, hasCommit := g.Committed[tp]
 		if hasCommit {
-			row.CommittedOffset = i64p(committed)
+			row.CommittedOffset = num(committed)
 		}
 		if e, ok := g.CommitErrors[tp]; ok {
 			row.Error = strp("offset fetch: " + e)
@@ -308,7 +348,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 		case !hasCommit:
 			if row.LogStartOffset != nil {
 				b := *row.LogEndOffset - *row.LogStartOffset
-				row.Backlog = &b
+				row.Backlog = num(b)
 				v.Summary.UncommittedPartitions++
 				v.Summary.UncommittedBacklog += b
 				sumOf(topicBacklog, tp.Topic).Add(b)
@@ -324,7 +364,7 @@ func buildGroup(snap *Snapshot, g *GroupFacts, opts ViewOptions) GroupView {
 					tp.Topic, tp.Partition, committed, *row.LogEndOffset)})
 		default:
 			lag := *row.LogEndOffset - committed
-			row.Lag = &lag
+			row.Lag = num(lag)
 			if row.LogStartOffset != nil && committed < *row.LogStartOffset {
 				row.Anomaly = strp(AnomalyBelowStart)
 				p := tp.Partition

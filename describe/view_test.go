@@ -1,6 +1,7 @@
 package describe
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -217,4 +218,47 @@ func show(p *int64) any {
 		return "null"
 	}
 	return *p
+}
+
+// The listing without lag says what the full view says about each group.
+func TestBuildListWithoutLagAgreesWithTheView(t *testing.T) {
+	t.Parallel()
+	snap := snapWith(map[int32]int64{0: 3}, map[int32]*PartitionFacts{0: {Start: i64(0), End: i64(9)}})
+	snap.Groups[0].Protocol = "range"
+	snap.Groups = append(snap.Groups,
+		GroupFacts{Name: "missing", Type: TypeClassic, Coordinator: -1, Protocol: "range"},
+		GroupFacts{Name: "denied", Type: TypeClassic, Coordinator: 2, Err: "not authorized"},
+		GroupFacts{Name: "unknown-host", Found: true, State: "Stable", Type: TypeConsumer, Coordinator: 7, Protocol: "uniform"})
+	light := BuildList(snap, true, false)
+	full := BuildList(snap, true, true)
+	if len(light.Groups) != 4 || len(full.Groups) != 4 {
+		t.Fatalf("%d / %d rows, want 4", len(light.Groups), len(full.Groups))
+	}
+	for i, l := range light.Groups {
+		f := full.Groups[i]
+		if l.TotalLag != nil {
+			t.Errorf("%s: lag without --lag", l.Group)
+		}
+		if ptrStr(l.Protocol) != ptrStr(f.Protocol) || ptrStr(l.Error) != ptrStr(f.Error) || coordStr(l.Coordinator) != coordStr(f.Coordinator) {
+			t.Errorf("%s: protocol %s error %s coordinator %s without lag; %s %s %s with",
+				l.Group, ptrStr(l.Protocol), ptrStr(l.Error), coordStr(l.Coordinator), ptrStr(f.Protocol), ptrStr(f.Error), coordStr(f.Coordinator))
+		}
+	}
+	if full.Groups[0].TotalLag == nil || *full.Groups[0].TotalLag != 6 || ptrStr(light.Groups[1].Error) != "group not found" {
+		t.Errorf("lag %v, missing group error %s", full.Groups[0].TotalLag, ptrStr(light.Groups[1].Error))
+	}
+}
+
+func ptrStr(p *string) string {
+	if p == nil {
+		return "<nil>"
+	}
+	return *p
+}
+
+func coordStr(c *Coordinator) string {
+	if c == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("%d@%s", c.ID, ptrStr(c.Host))
 }

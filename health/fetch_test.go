@@ -146,13 +146,39 @@ func TestStatusRequestsIndependentOfGroupCount(t *testing.T) {
 		}
 		return got
 	}
+	// batches: group requests of one kind per sample, one per 50 groups of
+	// each coordinator (KAFKA-19558).
+	batches := func(n int) int {
+		var names []string
+		for i := 0; i < n; i++ {
+			names = append(names, fmt.Sprintf("g%04d", i))
+		}
+		coords := l.Adm.FindGroupCoordinators(l.Ctx, names...)
+		per := map[int32]int{}
+		for _, c := range coords {
+			if c.Err != nil {
+				t.Fatal(c.Err)
+			}
+			per[c.NodeID]++
+		}
+		b := 0
+		for _, c := range per {
+			b += (c + 49) / 50
+		}
+		return b
+	}
 	commit(0, 10)
 	small := measure(10)
 	commit(10, 200)
 	big := measure(200)
-	for _, key := range []string{"ListGroups", "DescribeGroups", "OffsetFetch", "ListOffsets"} {
+	for _, key := range []string{"ListGroups", "ListOffsets"} {
 		if small[key] != big[key] || small[key] == 0 {
 			t.Errorf("%s: %d requests for 10 groups, %d for 200", key, small[key], big[key])
+		}
+	}
+	for _, key := range []string{"DescribeGroups", "OffsetFetch"} {
+		if small[key] != 3*batches(10) || big[key] != 3*batches(200) {
+			t.Errorf("%s: %d requests for 10 groups, %d for 200; want 3 samples x %d / %d batches", key, small[key], big[key], batches(10), batches(200))
 		}
 	}
 	t.Logf("3 samples, 10 groups: %v; 200 groups: %v", small, big)

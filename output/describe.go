@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/kgroups/kgroups/describe"
@@ -21,19 +22,28 @@ const (
 )
 
 // Describe renders a describe document.
+// JSON and YAML are streamed group by group; tables are flushed after each
+// group.
 func (p *Printer) Describe(doc describe.Document, view DescribeView) error {
 	if p.Structured() {
-		return p.Data(doc)
+		return p.stream([]docField{
+			value("schema_version", doc.SchemaVersion),
+			value("isolation", doc.Isolation),
+			list("groups", doc.Groups, len(doc.Groups), func(i int) any { return &doc.Groups[i] }),
+			value("warnings", doc.Warnings),
+		})
 	}
-	switch view {
-	case ViewState:
-		return p.describeState(doc)
-	case ViewMembers:
-		return p.eachGroup(doc, p.describeMembers)
-	case ViewByGroup, ViewByTopic, ViewByMember:
-		return p.describeBy(doc, view)
-	}
-	return p.eachGroup(doc, p.describeOffsets)
+	return p.buffered(func() error {
+		switch view {
+		case ViewState:
+			return p.describeState(doc)
+		case ViewMembers:
+			return p.eachGroup(doc, p.describeMembers)
+		case ViewByGroup, ViewByTopic, ViewByMember:
+			return p.describeBy(doc, view)
+		}
+		return p.eachGroup(doc, p.describeOffsets)
+	})
 }
 
 func (p *Printer) eachGroup(doc describe.Document, fn func(describe.GroupView) error) error {
@@ -46,6 +56,9 @@ func (p *Printer) eachGroup(doc describe.Document, fn func(describe.GroupView) e
 			continue
 		}
 		if err := fn(g); err != nil {
+			return err
+		}
+		if err := p.flush(); err != nil {
 			return err
 		}
 	}
@@ -121,7 +134,8 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 		case r.CommittedOffset == nil && r.Backlog != nil:
 			note = "no commit; backlog " + Thousands(*r.Backlog)
 		}
-		row := []string{r.Topic, fmt.Sprint(r.Partition), num(r.CommittedOffset)}
+		row := make([]string, 0, len(headers))
+		row = append(row, r.Topic, strconv.Itoa(int(r.Partition)), num(r.CommittedOffset))
 		if wide {
 			row = append(row, num(r.LogStartOffset))
 		}
@@ -341,8 +355,16 @@ func (p *Printer) stateRows(doc describe.Document, withHost bool) (headers []str
 // List renders the group listing.
 func (p *Printer) List(doc describe.ListDocument, withLag bool) error {
 	if p.Structured() {
-		return p.Data(doc)
+		return p.stream([]docField{
+			value("schema_version", doc.SchemaVersion),
+			list("groups", doc.Groups, len(doc.Groups), func(i int) any { return &doc.Groups[i] }),
+			value("warnings", doc.Warnings),
+		})
 	}
+	return p.buffered(func() error { return p.listTable(doc, withLag) })
+}
+
+func (p *Printer) listTable(doc describe.ListDocument, withLag bool) error {
 	headers := []string{"GROUP", "STATE", "TYPE", "PROTOCOL", "MEMBERS"}
 	if p.opts.Format == Wide {
 		headers = append(headers, "PROTOCOL-TYPE", "COORDINATOR")

@@ -37,11 +37,11 @@ var (
 
 // cutEnd shortens s to w columns, ending in "…".
 func cutEnd(s string, w int) string {
-	if lipgloss.Width(s) <= w || strings.Contains(s, "\x1b") || w < 2 {
+	if textWidth(s) <= w || strings.Contains(s, "\x1b") || w < 2 {
 		return s
 	}
 	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > w {
+	for len(r) > 0 && textWidth(string(r))+1 > w {
 		r = r[:len(r)-1]
 	}
 	return string(r) + "…"
@@ -50,7 +50,7 @@ func cutEnd(s string, w int) string {
 // cutMiddle shortens s to w columns keeping its start and its end (ids
 // differ in both), joined by "…".
 func cutMiddle(s string, w int) string {
-	if lipgloss.Width(s) <= w || strings.Contains(s, "\x1b") || w < 5 {
+	if textWidth(s) <= w || strings.Contains(s, "\x1b") || w < 5 {
 		return cutEnd(s, w)
 	}
 	r := []rune(s)
@@ -69,10 +69,10 @@ func fitRows(headers []string, rows [][]string, width int, rules map[string]fitR
 	n := len(headers)
 	widths := make([]int, n)
 	measure := func(c int) {
-		w := lipgloss.Width(headers[c])
+		w := textWidth(headers[c])
 		for _, r := range rows {
 			if c < len(r) {
-				w = max(w, lipgloss.Width(r[c]))
+				w = max(w, textWidth(r[c]))
 			}
 		}
 		widths[c] = w
@@ -94,7 +94,7 @@ func fitRows(headers []string, rows [][]string, width int, rules map[string]fitR
 			if !ok {
 				continue
 			}
-			floor := max(rule.min, lipgloss.Width(h))
+			floor := max(rule.min, textWidth(h))
 			if widths[c]-floor > room {
 				best, room = c, widths[c]-floor
 			}
@@ -104,7 +104,7 @@ func fitRows(headers []string, rows [][]string, width int, rules map[string]fitR
 		}
 		target := widths[best] - min(room, total()-width)
 		for _, r := range rows {
-			if best < len(r) && lipgloss.Width(r[best]) > target {
+			if best < len(r) && textWidth(r[best]) > target {
 				r[best] = rules[headers[best]].short(r[best], target)
 			}
 		}
@@ -120,7 +120,7 @@ func fitRows(headers []string, rows [][]string, width int, rules map[string]fitR
 // wrapWords breaks text at spaces into lines of at most width columns.
 // Words longer than a line stay whole; width 0 keeps the text on one line.
 func wrapWords(text string, width int) []string {
-	if width <= 0 || lipgloss.Width(text) <= width {
+	if width <= 0 || textWidth(text) <= width {
 		return []string{text}
 	}
 	var lines []string
@@ -129,7 +129,7 @@ func wrapWords(text string, width int) []string {
 		switch {
 		case line == "":
 			line = word
-		case lipgloss.Width(line)+1+lipgloss.Width(word) <= width:
+		case textWidth(line)+1+textWidth(word) <= width:
 			line += " " + word
 		default:
 			lines = append(lines, line)
@@ -142,17 +142,17 @@ func wrapWords(text string, width int) []string {
 // writeWrapped prints a sentence fitted to the terminal: first line with
 // lead, the rest indented under it; paint styles each line.
 func (p *Printer) writeWrapped(lead, text string, paint func(string) string) {
-	indent := strings.Repeat(" ", lipgloss.Width(lead))
+	indent := strings.Repeat(" ", textWidth(lead))
 	width := p.fitWidth()
 	if width > 0 {
-		width = max(20, width-lipgloss.Width(lead))
+		width = max(20, width-textWidth(lead))
 	}
 	// Keep a " · " separator at the end of a line, never at the start of
 	// the next: glue it to the word before it while wrapping.
 	// Short parts ("3 members", "lag 8,880") stay on one line.
 	parts := strings.Split(text, " · ")
 	for i, part := range parts {
-		if lipgloss.Width(part) <= 24 {
+		if textWidth(part) <= 24 {
 			parts[i] = strings.ReplaceAll(part, " ", "\u00a0")
 		}
 	}
@@ -176,4 +176,15 @@ func addRows(t *table, rows [][]string) {
 	for _, r := range rows {
 		t.add(r...)
 	}
+}
+
+// textWidth is lipgloss.Width with a fast path for plain printable ASCII
+// (almost every cell), whose width is its length.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return lipgloss.Width(s)
+		}
+	}
+	return len(s)
 }

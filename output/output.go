@@ -77,6 +77,9 @@ type Options struct {
 	// them fit it (at least MinWidth) in the table format. 0: not a
 	// terminal, full values, nothing shortened.
 	Width int
+	// CompactJSON writes JSON without indentation (kgroups does when stdout
+	// is not a terminal); the keys and values are the same.
+	CompactJSON bool
 }
 
 // Printer renders documents to one writer.
@@ -102,7 +105,9 @@ func (p *Printer) Data(v any) error {
 	switch p.opts.Format {
 	case JSON:
 		enc := json.NewEncoder(p.w)
-		enc.SetIndent("", "  ")
+		if !p.opts.CompactJSON {
+			enc.SetIndent("", "  ")
+		}
 		enc.SetEscapeHTML(false)
 		return enc.Encode(v)
 	case YAML:
@@ -122,28 +127,46 @@ func (p *Printer) Data(v any) error {
 }
 
 // styles are decided once per invocation; with colour off they are no-ops.
+// Each style's escape sequences are rendered once, so painting a cell is a
+// concatenation, not a lipgloss render.
 type styles struct {
 	on                         bool
-	good, warn, bad, dim, bold lipgloss.Style
+	good, warn, bad, dim, bold ink
+}
+
+// ink is a style as the escape sequences around a line of text.
+type ink struct {
+	style    lipgloss.Style
+	pre, suf string
+}
+
+func newInk(st lipgloss.Style) ink {
+	const probe = "x"
+	r := st.Render(probe)
+	i := strings.Index(r, probe)
+	return ink{style: st, pre: r[:i], suf: r[i+len(probe):]}
 }
 
 func newStyles(color bool) styles {
 	// ANSI 16-colour codes read on light and dark backgrounds alike.
 	return styles{
 		on:   color,
-		good: lipgloss.NewStyle().Foreground(lipgloss.Color("2")),
-		warn: lipgloss.NewStyle().Foreground(lipgloss.Color("3")),
-		bad:  lipgloss.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
-		dim:  lipgloss.NewStyle().Faint(true),
-		bold: lipgloss.NewStyle().Bold(true),
+		good: newInk(lipgloss.NewStyle().Foreground(lipgloss.Color("2"))),
+		warn: newInk(lipgloss.NewStyle().Foreground(lipgloss.Color("3"))),
+		bad:  newInk(lipgloss.NewStyle().Foreground(lipgloss.Color("1")).Bold(true)),
+		dim:  newInk(lipgloss.NewStyle().Faint(true)),
+		bold: newInk(lipgloss.NewStyle().Bold(true)),
 	}
 }
 
-func (s styles) paint(st lipgloss.Style, text string) string {
+func (s styles) paint(st ink, text string) string {
 	if !s.on || text == "" {
 		return text
 	}
-	return st.Render(text)
+	if strings.ContainsAny(text, "\n\t\x1b") {
+		return st.style.Render(text) // lipgloss handles lines and nesting
+	}
+	return st.pre + text + st.suf
 }
 
 // state colours a group state: Stable good, rebalancing warn, Dead bad.
@@ -241,6 +264,9 @@ func CompactRanges(ps []int32) string {
 // its last four characters.
 func shortID(id string) string {
 	const max = 20
+	if len(id) <= max { // at most max bytes: at most max runes
+		return id
+	}
 	r := []rune(id)
 	if len(r) <= max {
 		return id
