@@ -1,6 +1,7 @@
-// Package cluster knows how to reach Kafka: it turns flags, environment and a
-// Java client.properties file into a Config, builds kgo/kadm clients from it,
-// and runs the embedded sandbox cluster.
+// Package cluster knows how to reach Kafka: it turns flags, environment,
+// contexts and a Java client.properties file into a Config and builds
+// kgo/kadm clients from it. The embedded sandbox and the helpers that put a
+// cluster into a known state live in internal/lab.
 package cluster
 
 import (

@@ -13,7 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 const adminPW, viewerPW = "admin-pw-1", "viewer-pw-2"
@@ -26,13 +26,13 @@ func aclLab(t *testing.T) (env map[string]string, committed func(group string) s
 		{Resource: kmsg.ACLResourceTypeGroup, Name: "svc", Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: kmsg.ACLOperationDescribe, Allow: true},
 		{Resource: kmsg.ACLResourceTypeTopic, Name: "*", Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: kmsg.ACLOperationDescribe, Allow: true},
 	}
-	c, err := cluster.NewFake(kfake.EnableSASL(), kfake.EnableACLs(), kfake.Superuser("SCRAM-SHA-256", "admin", adminPW),
+	c, err := lab.NewFake(kfake.EnableSASL(), kfake.EnableACLs(), kfake.Superuser("SCRAM-SHA-256", "admin", adminPW),
 		kfake.User("SCRAM-SHA-256", "viewer", viewerPW, viewerACLs...))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	admin, err := cluster.Client(c.ListenAddrs(), kgo.SASL(scram.Auth{User: "admin", Pass: adminPW}.AsSha256Mechanism()))
+	admin, err := lab.Client(c.ListenAddrs(), kgo.SASL(scram.Auth{User: "admin", Pass: adminPW}.AsSha256Mechanism()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,16 +40,16 @@ func aclLab(t *testing.T) (env map[string]string, committed func(group string) s
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	adm := kadm.NewClient(admin)
-	if err := cluster.CreateTopic(ctx, adm, "orders", 2, nil); err != nil {
+	if err := lab.CreateTopic(ctx, adm, "orders", 2, nil); err != nil {
 		t.Fatal(err)
 	}
 	for p := int32(0); p < 2; p++ {
-		if err := cluster.Produce(ctx, admin, "orders", p, 10, time.Time{}); err != nil {
+		if err := lab.Produce(ctx, admin, "orders", p, 10, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, g := range []string{"svc", "secret"} {
-		if err := cluster.Commit(ctx, adm, g, map[string]map[int32]int64{"orders": {0: 3, 1: 4}}); err != nil {
+		if err := lab.Commit(ctx, adm, g, map[string]map[int32]int64{"orders": {0: 3, 1: 4}}); err != nil {
 			t.Fatal(err)
 		}
 	}

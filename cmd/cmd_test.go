@@ -12,8 +12,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/completions"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 // run executes kgroups in-process with an environment of its own.
@@ -41,7 +41,7 @@ func run(t *testing.T, env map[string]string, args ...string) (code int, stdout,
 // fakeCluster starts kfake with a topic and two groups.
 func fakeCluster(t *testing.T, opts ...kfake.Opt) (*kfake.Cluster, map[string]string) {
 	t.Helper()
-	c, err := cluster.NewFake(opts...)
+	c, err := lab.NewFake(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func fakeCluster(t *testing.T, opts ...kfake.Opt) (*kfake.Cluster, map[string]st
 
 func seed(t *testing.T, brokers []string) {
 	t.Helper()
-	cl, err := cluster.Client(brokers)
+	cl, err := lab.Client(brokers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,18 +59,18 @@ func seed(t *testing.T, brokers []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	adm := kadm.NewClient(cl)
-	if err := cluster.CreateTopic(ctx, adm, "orders", 3, nil); err != nil {
+	if err := lab.CreateTopic(ctx, adm, "orders", 3, nil); err != nil {
 		t.Fatal(err)
 	}
 	for p := int32(0); p < 3; p++ {
-		if err := cluster.Produce(ctx, cl, "orders", p, 10, time.Time{}); err != nil {
+		if err := lab.Produce(ctx, cl, "orders", p, 10, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := cluster.Commit(ctx, adm, "billing", map[string]map[int32]int64{"orders": {0: 4, 1: 10, 2: 10}}); err != nil {
+	if err := lab.Commit(ctx, adm, "billing", map[string]map[int32]int64{"orders": {0: 4, 1: 10, 2: 10}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := cluster.Commit(ctx, adm, "shipping", map[string]map[int32]int64{"orders": {0: 10}}); err != nil {
+	if err := lab.Commit(ctx, adm, "shipping", map[string]map[int32]int64{"orders": {0: 10}}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 
 	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 // writeContexts writes a config file (0600) and returns its path.
@@ -34,7 +35,7 @@ func writeContexts(t *testing.T, body string) string {
 // namedCluster starts a kfake cluster holding one group named after it.
 func namedCluster(t *testing.T, group string, opts []kfake.Opt, clientOpts ...kgo.Opt) string {
 	t.Helper()
-	c, err := cluster.NewFake(opts...)
+	c, err := lab.NewFake(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,10 +48,10 @@ func namedCluster(t *testing.T, group string, opts []kfake.Opt, clientOpts ...kg
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	adm := kadm.NewClient(cl)
-	if err := cluster.CreateTopic(ctx, adm, "t", 1, nil); err != nil {
+	if err := lab.CreateTopic(ctx, adm, "t", 1, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := cluster.Commit(ctx, adm, group, map[string]map[int32]int64{"t": {0: 0}}); err != nil {
+	if err := lab.Commit(ctx, adm, group, map[string]map[int32]int64{"t": {0: 0}}); err != nil {
 		t.Fatal(err)
 	}
 	return strings.Join(c.ListenAddrs(), ",")

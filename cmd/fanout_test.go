@@ -11,7 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 // TestFanOutReads: list, describe and status across contexts, one section
@@ -125,7 +125,7 @@ func TestFanOutReads(t *testing.T) {
 // every context at one cluster are refused; all exit 2 before any dial.
 func TestFanOutRefused(t *testing.T) {
 	t.Parallel()
-	c, err := cluster.NewFake(kfake.SeedTopics(1, "t"))
+	c, err := lab.NewFake(kfake.SeedTopics(1, "t"))
 	if err != nil {
 		t.Fatal(err)
 	}

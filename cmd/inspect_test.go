@@ -12,7 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -22,8 +22,8 @@ func neverCommittedLab(t *testing.T) *labtest.Lab {
 	t.Helper()
 	l := labtest.New(t)
 	l.Topic("topic0", 2, 4000)
-	l.Member(cluster.MemberSpec{Group: "etl", Topics: []string{"topic0"}, ClientID: "etl-1"})
-	l.Member(cluster.MemberSpec{Group: "etl", Topics: []string{"topic0"}, ClientID: "etl-2"})
+	l.Member(lab.MemberSpec{Group: "etl", Topics: []string{"topic0"}, ClientID: "etl-1"})
+	l.Member(lab.MemberSpec{Group: "etl", Topics: []string{"topic0"}, ClientID: "etl-2"})
 	l.WaitAssigned("etl", 2, 2)
 	return l
 }
@@ -276,7 +276,7 @@ func TestFindTheGroupsThatMatter(t *testing.T) {
 	l.Commit("big", map[string]map[int32]int64{"orders": {0: 10, 1: 10}, "audit": {0: 0}})
 	l.Commit("small", map[string]map[int32]int64{"orders": {0: 47, 1: 50}})
 	l.Commit("zero", map[string]map[int32]int64{"orders": {0: 50, 1: 50}})
-	l.Member(cluster.MemberSpec{Group: "never", Topics: []string{"audit"}, ClientID: "never-1"})
+	l.Member(lab.MemberSpec{Group: "never", Topics: []string{"audit"}, ClientID: "never-1"})
 	l.WaitAssigned("never", 1, 1)
 	env := l.Env()
 	groups := func(args ...string) string {
@@ -365,7 +365,7 @@ func TestTerminalWidthFromIOStreams(t *testing.T) {
 	const group = "settlement-reconciliation-nightly-batch-eu-west-1"
 	l.Topic(topic, 2, 100)
 	l.Commit(group, map[string]map[int32]int64{topic: {0: 10}})
-	l.Member(cluster.MemberSpec{Group: "live-" + group, Topics: []string{topic}, ClientID: "settlement-reconciler-instance-0123456789abcdef"})
+	l.Member(lab.MemberSpec{Group: "live-" + group, Topics: []string{topic}, ClientID: "settlement-reconciler-instance-0123456789abcdef"})
 	l.WaitAssigned("live-"+group, 1, 2)
 	env := l.Env()
 	env["NO_COLOR"] = "1"

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -21,7 +21,7 @@ func resetLab(t *testing.T) (*labtest.Lab, map[string]string) {
 	l.Commit("svc", map[string]map[int32]int64{"orders": {0: 5, 1: 5, 2: 5}})
 	l.Commit("other", map[string]map[int32]int64{"orders": {0: 9}})
 	l.Commit("live", map[string]map[int32]int64{"orders": {0: 1}})
-	l.Member(cluster.MemberSpec{Group: "live", Topics: []string{"orders"}, ClientID: "live-1"})
+	l.Member(lab.MemberSpec{Group: "live", Topics: []string{"orders"}, ClientID: "live-1"})
 	l.WaitAssigned("live", 1, 3)
 	return l, l.Env()
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 // NewCmdSandbox builds `kgroups sandbox`.
@@ -49,8 +49,8 @@ lag moves. It runs until Ctrl-C; everything is in memory and lost on exit.`,
 	return cmd
 }
 
-func startSandbox(ctx context.Context, f *Factory, port, nodes int) (*cluster.Sandbox, error) {
-	opts := cluster.SandboxOptions{Brokers: nodes, Logf: func(format string, args ...any) {
+func startSandbox(ctx context.Context, f *Factory, port, nodes int) (*lab.Sandbox, error) {
+	opts := lab.SandboxOptions{Brokers: nodes, Logf: func(format string, args ...any) {
 		fmt.Fprintf(f.IO.ErrOut, "sandbox: "+format+"\n", args...)
 	}}
 	if port > 0 {
@@ -58,17 +58,17 @@ func startSandbox(ctx context.Context, f *Factory, port, nodes int) (*cluster.Sa
 			opts.Ports = append(opts.Ports, port+i)
 		}
 	}
-	sb, err := cluster.StartSandbox(ctx, opts)
+	sb, err := lab.StartSandbox(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	return sb, nil
 }
 
-func printSandboxIntro(w io.Writer, sb *cluster.Sandbox) {
+func printSandboxIntro(w io.Writer, sb *lab.Sandbox) {
 	addrs := strings.Join(sb.Addrs, ",")
 	fmt.Fprintf(w, "Sandbox Kafka (kfake, %d brokers) listening on %s\n\nGroups:\n", len(sb.Addrs), addrs)
-	for _, g := range cluster.SandboxGroups {
+	for _, g := range lab.SandboxGroups {
 		fmt.Fprintf(w, "  %-20s %s\n", g.Name, g.Story)
 	}
 	fmt.Fprintf(w, `

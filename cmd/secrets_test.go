@@ -8,7 +8,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 const topSecret = "Sup3r-Secr3t-Passw0rd!"
@@ -17,7 +17,7 @@ const topSecret = "Sup3r-Secr3t-Passw0rd!"
 // by flag, properties file, environment and -X, with client debug logging
 // on, with the right and a wrong password: it appears in no output.
 func TestSecretsNeverPrinted(t *testing.T) {
-	c, err := cluster.NewFake(kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-512", "ops", topSecret))
+	c, err := lab.NewFake(kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-512", "ops", topSecret))
 	if err != nil {
 		t.Fatal(err)
 	}

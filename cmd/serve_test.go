@@ -16,7 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 // TestServeAgreesWithDescribeAndStatus: on kfake with a real member, the
@@ -27,7 +27,7 @@ import (
 func TestServeAgreesWithDescribeAndStatus(t *testing.T) {
 	l, env := resetLab(t) // svc 5,5,5 on orders (10 each); live has a member
 	l.Topic("fresh-topic", 2, 7)
-	l.Member(cluster.MemberSpec{Group: "fresh", Topics: []string{"fresh-topic"}, ClientID: "fresh-1"})
+	l.Member(lab.MemberSpec{Group: "fresh", Topics: []string{"fresh-topic"}, ClientID: "fresh-1"})
 	l.WaitAssigned("fresh", 1, 2)
 
 	addr := make(chan string, 1)
@@ -165,7 +165,7 @@ func grepLines(s, sub string) string {
 // and client debug logging on, right and wrong, the password is in no
 // metric, label, /healthz, /status or log line.
 func TestServeNeverPrintsSecrets(t *testing.T) {
-	c, err := cluster.NewFake(kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-512", "ops", topSecret))
+	c, err := lab.NewFake(kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-512", "ops", topSecret))
 	if err != nil {
 		t.Fatal(err)
 	}

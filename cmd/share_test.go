@@ -12,7 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -23,7 +23,7 @@ func TestShareGroupListAndDescribe(t *testing.T) {
 	t.Parallel()
 	l := labtest.New(t)
 	l.Topic("jobs", 2, 20)
-	l.ShareMember(cluster.ShareMemberSpec{Group: "sg", Topics: []string{"jobs"}, ClientID: "sg-a", Accept: 6})
+	l.ShareMember(lab.ShareMemberSpec{Group: "sg", Topics: []string{"jobs"}, ClientID: "sg-a", Accept: 6})
 	l.WaitShare("sg", 1, 34)
 	env := l.Env()
 
@@ -173,7 +173,7 @@ func TestShareResetDeleteThroughCLI(t *testing.T) {
 	t.Parallel()
 	l := labtest.New(t)
 	l.Topic("jobs", 2, 20)
-	l.ShareMember(cluster.ShareMemberSpec{Group: "sg", Topics: []string{"jobs"}, ClientID: "sg-a", Accept: 6})
+	l.ShareMember(lab.ShareMemberSpec{Group: "sg", Topics: []string{"jobs"}, ClientID: "sg-a", Accept: 6})
 	l.WaitShare("sg", 1, 34)
 	for _, g := range []string{"sq", "sd"} {
 		var os kadm.Offsets

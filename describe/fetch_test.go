@@ -15,8 +15,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
+	klab "github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -28,7 +28,7 @@ func (l *lab) topic(name string, partitions int32, records int) { l.Topic(name, 
 
 func (l *lab) commit(group string, offsets map[string]map[int32]int64) { l.Commit(group, offsets) }
 
-func (l *lab) member(spec cluster.MemberSpec) *cluster.Member { return l.Member(spec) }
+func (l *lab) member(spec klab.MemberSpec) *klab.Member { return l.Member(spec) }
 
 func (l *lab) fetch(sel describe.Selection) describe.Document {
 	l.T.Helper()
@@ -56,9 +56,9 @@ func TestFetchClassicGroupWithLiveMembers(t *testing.T) {
 	// Commits made while the group is empty; the members never commit, so
 	// the committed offsets stay exactly these.
 	l.commit("billing", map[string]map[int32]int64{"orders": {0: 10, 1: 7, 2: 0}})
-	l.member(cluster.MemberSpec{Group: "billing", Topics: []string{"orders"}, ClientID: "bill-a"})
-	l.member(cluster.MemberSpec{Group: "billing", Topics: []string{"orders"}, ClientID: "bill-b"})
-	if err := cluster.WaitGroupAssigned(l.Ctx, l.Cl, "billing", 2, 4); err != nil {
+	l.member(klab.MemberSpec{Group: "billing", Topics: []string{"orders"}, ClientID: "bill-a"})
+	l.member(klab.MemberSpec{Group: "billing", Topics: []string{"orders"}, ClientID: "bill-b"})
+	if err := klab.WaitGroupAssigned(l.Ctx, l.Cl, "billing", 2, 4); err != nil {
 		t.Fatal(err)
 	}
 	doc := l.fetch(describe.Selection{Groups: []string{"billing"}, Offsets: true, Members: true})
@@ -109,9 +109,9 @@ func TestFetchKIP848GroupResolvesTopicNames(t *testing.T) {
 	l := newLab(t)
 	l.topic("clicks", 3, 5)
 	l.topic("views", 3, 5)
-	l.member(cluster.MemberSpec{Group: "analytics", Topics: []string{"clicks", "views"}, ClientID: "an-1", KIP848: true})
-	l.member(cluster.MemberSpec{Group: "analytics", Topics: []string{"clicks", "views"}, ClientID: "an-2", KIP848: true})
-	if err := cluster.WaitGroupAssigned(l.Ctx, l.Cl, "analytics", 2, 6); err != nil {
+	l.member(klab.MemberSpec{Group: "analytics", Topics: []string{"clicks", "views"}, ClientID: "an-1", KIP848: true})
+	l.member(klab.MemberSpec{Group: "analytics", Topics: []string{"clicks", "views"}, ClientID: "an-2", KIP848: true})
+	if err := klab.WaitGroupAssigned(l.Ctx, l.Cl, "analytics", 2, 6); err != nil {
 		t.Fatal(err)
 	}
 	doc := l.fetch(describe.Selection{Groups: []string{"analytics"}, Offsets: true, Members: true})
@@ -153,7 +153,7 @@ func TestFetchUnknownGroupDeletedTopicAndAnomalies(t *testing.T) {
 	l.topic("audit", 2, 100)
 	l.topic("gone", 1, 5)
 	l.commit("expired", map[string]map[int32]int64{"audit": {0: 10, 1: 100}, "gone": {0: 3}})
-	if err := cluster.DeleteRecordsBefore(l.Ctx, l.Adm, "audit", 0, 60); err != nil {
+	if err := klab.DeleteRecordsBefore(l.Ctx, l.Adm, "audit", 0, 60); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := l.Adm.DeleteTopics(l.Ctx, "gone"); err != nil {
@@ -227,7 +227,7 @@ func seedGroups(l *lab, n, partitions int) {
 	l.topic("t0", int32(partitions), 0)
 	l.topic("t1", int32(partitions), 0)
 	for p := int32(0); p < int32(partitions); p++ {
-		if err := cluster.Produce(l.Ctx, l.Cl, "t0", p, 3, time.Time{}); err != nil {
+		if err := klab.Produce(l.Ctx, l.Cl, "t0", p, 3, time.Time{}); err != nil {
 			l.T.Fatal(err)
 		}
 	}
@@ -260,7 +260,7 @@ func TestDescribeAllRequestCountIndependentOfGroupCount(t *testing.T) {
 		return n
 	}
 	measure := func(n int) (map[string]int, int) {
-		cl, err := cluster.Client(l.Brokers) // a fresh client, as one kgroups run has
+		cl, err := klab.Client(l.Brokers) // a fresh client, as one kgroups run has
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -357,7 +357,7 @@ func BenchmarkDescribeAll(b *testing.B) {
 			seedGroups(l, n, 20)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				cl, err := cluster.Client(l.Brokers)
+				cl, err := klab.Client(l.Brokers)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -390,7 +390,7 @@ func TestFetchReadCommittedUsesLastStableOffset(t *testing.T) {
 	l := newLab(t)
 	l.topic("ledger", 1, 10)
 	l.commit("auditor", map[string]map[int32]int64{"ledger": {0: 4}})
-	txn, err := cluster.Client(l.Brokers, kgo.TransactionalID("kgroups-test-txn"))
+	txn, err := klab.Client(l.Brokers, kgo.TransactionalID("kgroups-test-txn"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +430,7 @@ func TestFetchNamedGroupAsksOnlyForItsGroupAndTopics(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		l.commit(fmt.Sprintf("other-%02d", i), map[string]map[int32]int64{"unrelated": {0: 0}})
 	}
-	cl, err := cluster.Client(l.Brokers)
+	cl, err := klab.Client(l.Brokers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -520,7 +520,7 @@ func TestFetchAllRetriesGroupsWhoseCoordinatorMoved(t *testing.T) {
 	for i := 0; i < 6; i++ {
 		l.commit(fmt.Sprintf("g%d", i), map[string]map[int32]int64{"orders": {0: 2}})
 	}
-	cl, err := cluster.Client(l.Brokers)
+	cl, err := klab.Client(l.Brokers)
 	if err != nil {
 		t.Fatal(err)
 	}

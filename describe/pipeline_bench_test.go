@@ -12,8 +12,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
+	klab "github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/output"
 )
 
@@ -84,7 +84,7 @@ func seedPipeline(l *lab, s pipelineSize) {
 						offs[t][int32(p)] = int64((g + p) % 10)
 					}
 				}
-				if err := cluster.Commit(l.Ctx, l.Adm, fmt.Sprintf("group-%05d", g), offs); err != nil {
+				if err := klab.Commit(l.Ctx, l.Adm, fmt.Sprintf("group-%05d", g), offs); err != nil {
 					l.T.Error(err)
 				}
 			}
@@ -112,7 +112,7 @@ func BenchmarkPipeline(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/%s", size, format), func(b *testing.B) {
 				b.ReportAllocs()
 				for i := 0; i < b.N; i++ {
-					cl, err := cluster.Client(l.Brokers)
+					cl, err := klab.Client(l.Brokers)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -12,8 +12,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
+	klab "github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -25,8 +25,8 @@ func TestFetchShareGroupEqualsBroker(t *testing.T) {
 	t.Parallel()
 	l := newLab(t)
 	l.topic("jobs", 2, 20)
-	l.ShareMember(cluster.ShareMemberSpec{Group: "workers", Topics: []string{"jobs"}, ClientID: "w-a", Accept: 6})
-	l.ShareMember(cluster.ShareMemberSpec{Group: "workers", Topics: []string{"jobs"}, ClientID: "w-b", Accept: 0})
+	l.ShareMember(klab.ShareMemberSpec{Group: "workers", Topics: []string{"jobs"}, ClientID: "w-a", Accept: 6})
+	l.ShareMember(klab.ShareMemberSpec{Group: "workers", Topics: []string{"jobs"}, ClientID: "w-b", Accept: 0})
 	l.WaitShare("workers", 2, 34)
 
 	doc := l.fetch(describe.Selection{Groups: []string{"workers"}, Offsets: true, Members: true})
@@ -115,8 +115,8 @@ func TestFetchSharePartitionSharedByMembers(t *testing.T) {
 	t.Parallel()
 	l := newLab(t)
 	l.topic("solo", 1, 10)
-	l.ShareMember(cluster.ShareMemberSpec{Group: "pair", Topics: []string{"solo"}, ClientID: "p-a", Accept: 3})
-	l.ShareMember(cluster.ShareMemberSpec{Group: "pair", Topics: []string{"solo"}, ClientID: "p-b", Accept: 0})
+	l.ShareMember(klab.ShareMemberSpec{Group: "pair", Topics: []string{"solo"}, ClientID: "p-a", Accept: 3})
+	l.ShareMember(klab.ShareMemberSpec{Group: "pair", Topics: []string{"solo"}, ClientID: "p-b", Accept: 0})
 	l.WaitShare("pair", 2, 7)
 	for {
 		d, err := l.Adm.DescribeShareGroups(l.Ctx, "pair")
@@ -169,7 +169,7 @@ func TestDescribeAllShareRequestCount(t *testing.T) {
 		}
 	}
 	measure := func(n int) map[string]int {
-		cl, err := cluster.Client(l.Brokers)
+		cl, err := klab.Client(l.Brokers)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,11 +213,11 @@ func TestFetchShareLagNotReportedBeforeKIP1226(t *testing.T) {
 	t.Parallel()
 	l := newLab(t)
 	l.topic("jobs", 1, 10)
-	l.ShareMember(cluster.ShareMemberSpec{Group: "old", Topics: []string{"jobs"}, ClientID: "o-1", Accept: 4})
+	l.ShareMember(klab.ShareMemberSpec{Group: "old", Topics: []string{"jobs"}, ClientID: "o-1", Accept: 4})
 	l.WaitShare("old", 1, 6)
 	vs := kversion.Stable()
 	vs.SetMaxKeyVersion(int16(kmsg.DescribeShareGroupOffsets), 0)
-	cl, err := cluster.Client(l.Brokers, kgo.MaxVersions(vs))
+	cl, err := klab.Client(l.Brokers, kgo.MaxVersions(vs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func BenchmarkDescribeAllShare(b *testing.B) {
 			}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				cl, err := cluster.Client(l.Brokers)
+				cl, err := klab.Client(l.Brokers)
 				if err != nil {
 					b.Fatal(err)
 				}

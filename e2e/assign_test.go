@@ -12,8 +12,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/cmd"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 // kgroupsJSON runs kgroups in-process and decodes its JSON output.
@@ -102,7 +102,7 @@ func TestAssignPredictsFranzGo(t *testing.T) {
 			group, topic := prefix+"kgo-"+c.name, prefix+"orders"
 			setupTopic(t, brokers, topic, 7)
 			for i := 0; i < 3; i++ {
-				m, err := cluster.StartMember(brokers, cluster.MemberSpec{Group: group, Topics: []string{topic}, ClientID: fmt.Sprintf("kgo-%d", i), Balancer: c.bal})
+				m, err := lab.StartMember(brokers, lab.MemberSpec{Group: group, Topics: []string{topic}, ClientID: fmt.Sprintf("kgo-%d", i), Balancer: c.bal})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -239,15 +239,15 @@ func TestAssignPredictsJoinsAndLeavesFranzGo(t *testing.T) {
 			brokers, prefix := testCluster(t, t.Cleanup)
 			group, topic := prefix+"kgo-join-"+c.name, prefix+"orders"
 			setupTopic(t, brokers, topic, 8)
-			start := func(i int) *cluster.Member {
-				m, err := cluster.StartMember(brokers, cluster.MemberSpec{Group: group, Topics: []string{topic}, ClientID: fmt.Sprintf("kgo-%d", i), Balancer: c.bal()})
+			start := func(i int) *lab.Member {
+				m, err := lab.StartMember(brokers, lab.MemberSpec{Group: group, Topics: []string{topic}, ClientID: fmt.Sprintf("kgo-%d", i), Balancer: c.bal()})
 				if err != nil {
 					t.Fatal(err)
 				}
 				t.Cleanup(m.Close)
 				return m
 			}
-			var ms []*cluster.Member
+			var ms []*lab.Member
 			for i := 0; i < 3; i++ {
 				ms = append(ms, start(i))
 			}
@@ -349,7 +349,7 @@ func TestAssignFromGroupReadsTopicIDs(t *testing.T) {
 	setupTopic(t, brokers, t1, 5)
 	setupTopic(t, brokers, t2, 3)
 	for i := 0; i < 3; i++ {
-		m, err := cluster.StartMember(brokers, cluster.MemberSpec{Group: group, Topics: []string{t1, t2}, ClientID: fmt.Sprintf("k848-%d", i), KIP848: true})
+		m, err := lab.StartMember(brokers, lab.MemberSpec{Group: group, Topics: []string{t1, t2}, ClientID: fmt.Sprintf("k848-%d", i), KIP848: true})
 		if err != nil {
 			t.Fatal(err)
 		}

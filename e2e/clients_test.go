@@ -12,7 +12,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 // needTool finds a third-party client. In CI (CI=true) a missing client is
@@ -69,18 +69,18 @@ func describeJSON(t *testing.T, brokers []string, group string) describedGroup {
 
 func setupTopic(t *testing.T, brokers []string, topic string, partitions int32) {
 	t.Helper()
-	cl, err := cluster.Client(brokers)
+	cl, err := lab.Client(brokers)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := cluster.CreateTopic(ctx, kadm.NewClient(cl), topic, partitions, nil); err != nil {
+	if err := lab.CreateTopic(ctx, kadm.NewClient(cl), topic, partitions, nil); err != nil {
 		t.Fatal(err)
 	}
 	for p := int32(0); p < partitions; p++ {
-		if err := cluster.Produce(ctx, cl, topic, p, 5, time.Time{}); err != nil {
+		if err := lab.Produce(ctx, cl, topic, p, 5, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -88,14 +88,14 @@ func setupTopic(t *testing.T, brokers []string, topic string, partitions int32) 
 
 func waitMembers(t *testing.T, brokers []string, group string, members, partitions int) {
 	t.Helper()
-	cl, err := cluster.Client(brokers)
+	cl, err := lab.Client(brokers)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := cluster.WaitGroupAssigned(ctx, cl, group, members, partitions); err != nil {
+	if err := lab.WaitGroupAssigned(ctx, cl, group, members, partitions); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -17,8 +17,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/twmb/franz-go/pkg/kadm"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/cmd"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 func TestMain(m *testing.M) {
@@ -33,7 +33,7 @@ func testCluster(tb testing.TB, cleanup func(func())) (brokers []string, prefix 
 	if real := os.Getenv("KGROUPS_E2E_BROKERS"); real != "" {
 		return strings.Split(real, ","), fmt.Sprintf("e2e-%d-%d-", time.Now().Unix(), rand.IntN(1e6))
 	}
-	c, err := cluster.NewFake()
+	c, err := lab.NewFake()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestScripts(t *testing.T) {
 }
 
 func labClient(ts *testscript.TestScript) (*kadm.Client, func()) {
-	cl, err := cluster.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
+	cl, err := lab.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
 	ts.Check(err)
 	return kadm.NewClient(cl), cl.Close
 }
@@ -87,12 +87,12 @@ func cmdTopic(ts *testscript.TestScript, neg bool, args []string) {
 	defer done()
 	ctx, cancel := ctx30()
 	defer cancel()
-	ts.Check(cluster.CreateTopic(ctx, adm, args[0], int32(parts), nil))
-	cl, err := cluster.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
+	ts.Check(lab.CreateTopic(ctx, adm, args[0], int32(parts), nil))
+	cl, err := lab.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
 	ts.Check(err)
 	defer cl.Close()
 	for p := 0; p < parts && recs > 0; p++ {
-		ts.Check(cluster.Produce(ctx, cl, args[0], int32(p), recs, time.Time{}))
+		ts.Check(lab.Produce(ctx, cl, args[0], int32(p), recs, time.Time{}))
 	}
 }
 
@@ -115,7 +115,7 @@ func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
 	defer done()
 	ctx, cancel := ctx30()
 	defer cancel()
-	ts.Check(cluster.Commit(ctx, adm, args[0], map[string]map[int32]int64{args[1]: offs}))
+	ts.Check(lab.Commit(ctx, adm, args[0], map[string]map[int32]int64{args[1]: offs}))
 }
 
 // member GROUP TOPIC CLIENT-ID [kip848|cooperative]: a real kgo consumer
@@ -124,7 +124,7 @@ func cmdMember(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
 		ts.Fatalf("usage: member GROUP TOPIC CLIENT-ID [kip848]")
 	}
-	spec := cluster.MemberSpec{Group: args[0], Topics: strings.Split(args[1], ","), ClientID: args[2]}
+	spec := lab.MemberSpec{Group: args[0], Topics: strings.Split(args[1], ","), ClientID: args[2]}
 	for _, a := range args[3:] {
 		switch a {
 		case "kip848":
@@ -133,7 +133,7 @@ func cmdMember(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("unknown member option %q", a)
 		}
 	}
-	m, err := cluster.StartMember(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","), spec)
+	m, err := lab.StartMember(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","), spec)
 	ts.Check(err)
 	ts.Defer(m.Close)
 }
@@ -145,12 +145,12 @@ func cmdWaitGroup(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	n, _ := strconv.Atoi(args[1])
 	p, _ := strconv.Atoi(args[2])
-	cl, err := cluster.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
+	cl, err := lab.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
 	ts.Check(err)
 	defer cl.Close()
 	ctx, cancel := ctx30()
 	defer cancel()
-	ts.Check(cluster.WaitGroupAssigned(ctx, cl, args[0], n, p))
+	ts.Check(lab.WaitGroupAssigned(ctx, cl, args[0], n, p))
 }
 
 // share-member GROUP TOPIC CLIENT-ID ACCEPT: a real kgo share consumer
@@ -164,13 +164,13 @@ func cmdShareMember(ts *testscript.TestScript, neg bool, args []string) {
 	accept, err := strconv.Atoi(args[3])
 	ts.Check(err)
 	brokers := strings.Split(ts.Getenv("KGROUPS_BROKERS"), ",")
-	cl, err := cluster.Client(brokers)
+	cl, err := lab.Client(brokers)
 	ts.Check(err)
 	defer cl.Close()
 	ctx, cancel := ctx30()
 	defer cancel()
-	ts.Check(cluster.SetGroupConfigs(ctx, cl, args[0], map[string]string{"share.auto.offset.reset": "earliest"}))
-	m, err := cluster.StartShareMember(brokers, cluster.ShareMemberSpec{Group: args[0], Topics: strings.Split(args[1], ","), ClientID: args[2], Accept: accept})
+	ts.Check(lab.SetGroupConfigs(ctx, cl, args[0], map[string]string{"share.auto.offset.reset": "earliest"}))
+	m, err := lab.StartShareMember(brokers, lab.ShareMemberSpec{Group: args[0], Topics: strings.Split(args[1], ","), ClientID: args[2], Accept: accept})
 	ts.Check(err)
 	ts.Defer(m.Close)
 }
@@ -183,12 +183,12 @@ func cmdWaitShare(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	n, _ := strconv.Atoi(args[1])
 	p, _ := strconv.Atoi(args[2])
-	cl, err := cluster.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
+	cl, err := lab.Client(strings.Split(ts.Getenv("KGROUPS_BROKERS"), ","))
 	ts.Check(err)
 	defer cl.Close()
 	ctx, cancel := ctx30()
 	defer cancel()
-	ts.Check(cluster.WaitShareGroup(ctx, cl, args[0], n, p))
+	ts.Check(lab.WaitShareGroup(ctx, cl, args[0], n, p))
 }
 
 // share-init GROUP TOPIC P=OFFSET...: set a share group's start offsets

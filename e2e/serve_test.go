@@ -17,8 +17,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/cmd"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 // freePort picks a free loopback port.
@@ -51,13 +51,13 @@ func TestServeWithPrometheus(t *testing.T) {
 	brokers, prefix := testCluster(t, t.Cleanup)
 	topic, group := prefix+"served", prefix+"served-svc"
 	setupTopic(t, brokers, topic, 3) // 5 records a partition
-	cl, err := cluster.Client(brokers)
+	cl, err := lab.Client(brokers)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	if err := cluster.Commit(ctx, kadm.NewClient(cl), group, map[string]map[int32]int64{topic: {0: 1, 1: 2, 2: 3}}); err != nil {
+	if err := lab.Commit(ctx, kadm.NewClient(cl), group, map[string]map[int32]int64{topic: {0: 1, 1: 2, 2: 3}}); err != nil {
 		t.Fatal(err)
 	}
 	cl.Close()

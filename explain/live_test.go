@@ -9,8 +9,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/explain"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -57,7 +57,7 @@ func TestLiveIdleMembers(t *testing.T) {
 	l := labtest.New(t)
 	l.Topic("inventory", 2, 10)
 	for _, id := range []string{"inv-1", "inv-2", "inv-3"} {
-		l.Member(cluster.MemberSpec{Group: "inv", Topics: []string{"inventory"}, ClientID: id})
+		l.Member(lab.MemberSpec{Group: "inv", Topics: []string{"inventory"}, ClientID: id})
 	}
 	l.WaitAssigned("inv", 3, 2)
 	f := finding(t, doctor(t, l, "inv"), "idle-members")
@@ -87,8 +87,8 @@ func TestLiveSlowMember(t *testing.T) {
 	l.Topic("work", 4, 1000)
 	// Range gives the first member (by member id) partitions 0 and 1.
 	l.Commit("workers", map[string]map[int32]int64{"work": {0: 500, 1: 500, 2: 990, 3: 990}})
-	l.Member(cluster.MemberSpec{Group: "workers", Topics: []string{"work"}, ClientID: "worker-a"})
-	l.Member(cluster.MemberSpec{Group: "workers", Topics: []string{"work"}, ClientID: "worker-b"})
+	l.Member(lab.MemberSpec{Group: "workers", Topics: []string{"work"}, ClientID: "worker-a"})
+	l.Member(lab.MemberSpec{Group: "workers", Topics: []string{"work"}, ClientID: "worker-b"})
 	l.WaitAssigned("workers", 2, 4)
 	rep := doctor(t, l, "workers")
 	f := finding(t, rep, "slow-member")
@@ -102,7 +102,7 @@ func TestLiveCommitBelowLogStart(t *testing.T) {
 	l := labtest.New(t)
 	l.Topic("audit", 1, 1000)
 	l.Commit("archiver", map[string]map[int32]int64{"audit": {0: 100}})
-	if err := cluster.DeleteRecordsBefore(l.Ctx, l.Adm, "audit", 0, 400); err != nil {
+	if err := lab.DeleteRecordsBefore(l.Ctx, l.Adm, "audit", 0, 400); err != nil {
 		t.Fatal(err)
 	}
 	f := finding(t, doctor(t, l, "archiver"), "commit-below-log-start")
@@ -148,8 +148,8 @@ func TestLiveMixedSubscriptionsAndUncommitted(t *testing.T) {
 	l := labtest.New(t)
 	l.Topic("orders", 2, 10)
 	l.Topic("audit", 2, 10)
-	l.Member(cluster.MemberSpec{Group: "mix", Topics: []string{"orders"}, ClientID: "a"})
-	l.Member(cluster.MemberSpec{Group: "mix", Topics: []string{"orders", "audit"}, ClientID: "b"})
+	l.Member(lab.MemberSpec{Group: "mix", Topics: []string{"orders"}, ClientID: "a"})
+	l.Member(lab.MemberSpec{Group: "mix", Topics: []string{"orders", "audit"}, ClientID: "b"})
 	l.WaitAssigned("mix", 2, 4)
 	rep := doctor(t, l, "mix")
 	f := finding(t, rep, "mixed-subscriptions")
@@ -166,8 +166,8 @@ func TestLiveHealthyGroupHasNoLiveFindings(t *testing.T) {
 	l := labtest.New(t)
 	l.Topic("orders", 2, 10)
 	l.Commit("ok", map[string]map[int32]int64{"orders": {0: 10, 1: 10}})
-	l.Member(cluster.MemberSpec{Group: "ok", Topics: []string{"orders"}, ClientID: "a"})
-	l.Member(cluster.MemberSpec{Group: "ok", Topics: []string{"orders"}, ClientID: "b"})
+	l.Member(lab.MemberSpec{Group: "ok", Topics: []string{"orders"}, ClientID: "a"})
+	l.Member(lab.MemberSpec{Group: "ok", Topics: []string{"orders"}, ClientID: "b"})
 	l.WaitAssigned("ok", 2, 2)
 	rep := doctor(t, l, "ok", explain.Setting{Key: "partition.assignment.strategy", Value: "cooperative-sticky", Source: "--set"},
 		explain.Setting{Key: "enable.auto.commit", Value: "false", Source: "--set"}, explain.Setting{Key: "auto.offset.reset", Value: "earliest", Source: "--set"})
@@ -184,7 +184,7 @@ func TestLiveHealthyGroupHasNoLiveFindings(t *testing.T) {
 func TestLiveProtocolInformsEagerRule(t *testing.T) {
 	l := labtest.New(t)
 	l.Topic("orders", 2, 10)
-	l.Member(cluster.MemberSpec{Group: "coop", Topics: []string{"orders"}, ClientID: "a", Balancer: kgo.CooperativeStickyBalancer()})
+	l.Member(lab.MemberSpec{Group: "coop", Topics: []string{"orders"}, ClientID: "a", Balancer: kgo.CooperativeStickyBalancer()})
 	l.WaitAssigned("coop", 1, 2)
 	none(t, doctor(t, l, "coop"), "eager-rebalance")
 	f := finding(t, doctor(t, l, "coop", explain.Setting{Key: "partition.assignment.strategy", Value: "range", Source: "--set"}), "eager-rebalance")

@@ -7,8 +7,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/explain"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -31,14 +31,14 @@ func TestLiveShareGroups(t *testing.T) {
 	l := labtest.New(t)
 	l.Topic("jobs", 1, 40)
 	l.Topic("fresh", 2, 5)
-	l.ShareMember(cluster.ShareMemberSpec{Group: "holder", Topics: []string{"jobs"}, ClientID: "h-1", Accept: 6})
+	l.ShareMember(lab.ShareMemberSpec{Group: "holder", Topics: []string{"jobs"}, ClientID: "h-1", Accept: 6})
 	l.WaitShare("holder", 1, 34)
 	var os kadm.Offsets
 	os.AddOffset("jobs", 0, 30, -1)
 	if resp, err := l.Adm.AlterShareGroupOffsets(l.Ctx, "nobody", os); err != nil || resp.Error() != nil {
 		t.Fatalf("alter: %v %v", err, resp.Error())
 	}
-	m, err := cluster.StartShareMember(l.Brokers, cluster.ShareMemberSpec{Group: "newbie", Topics: []string{"fresh"}, ClientID: "n-1", Accept: 0})
+	m, err := lab.StartShareMember(l.Brokers, lab.ShareMemberSpec{Group: "newbie", Topics: []string{"fresh"}, ClientID: "n-1", Accept: 0})
 	if err != nil {
 		t.Fatal(err)
 	}

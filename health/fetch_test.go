@@ -11,9 +11,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/health"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -33,7 +33,7 @@ func TestStatusMembersStoppedCommitting(t *testing.T) {
 	l.Topic("orders", 2, 100)
 	l.Commit("gone", map[string]map[int32]int64{"orders": {0: 40, 1: 40}})
 	l.Commit("stuck", map[string]map[int32]int64{"orders": {0: 40, 1: 40}})
-	l.Member(cluster.MemberSpec{Group: "stuck", Topics: []string{"orders"}, ClientID: "stuck-1"})
+	l.Member(lab.MemberSpec{Group: "stuck", Topics: []string{"orders"}, ClientID: "stuck-1"})
 	l.WaitAssigned("stuck", 1, 2)
 
 	g := judge(t, l, "gone", nil)
@@ -54,7 +54,7 @@ func TestStatusSlowAndRecovering(t *testing.T) {
 	l.Commit("slow", map[string]map[int32]int64{"orders": {0: 100}})
 	l.Commit("fast", map[string]map[int32]int64{"orders": {0: 100}})
 	produce := func(n int) {
-		if err := cluster.Produce(l.Ctx, l.Cl, "orders", 0, n, time.Time{}); err != nil {
+		if err := lab.Produce(l.Ctx, l.Cl, "orders", 0, n, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -84,7 +84,7 @@ func TestStatusSlowAndRecovering(t *testing.T) {
 func TestTimeLagFromRecords(t *testing.T) {
 	l := labtest.New(t)
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if err := cluster.CreateTopic(l.Ctx, l.Adm, "events", 1, nil); err != nil {
+	if err := lab.CreateTopic(l.Ctx, l.Adm, "events", 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	var recs []*kgo.Record
@@ -96,7 +96,7 @@ func TestTimeLagFromRecords(t *testing.T) {
 	}
 	l.Commit("reader", map[string]map[int32]int64{"events": {0: 30}})
 	l.Commit("old", map[string]map[int32]int64{"events": {0: 5}})
-	if err := cluster.DeleteRecordsBefore(l.Ctx, l.Adm, "events", 0, 20); err != nil {
+	if err := lab.DeleteRecordsBefore(l.Ctx, l.Adm, "events", 0, 20); err != nil {
 		t.Fatal(err)
 	}
 	snap, err := describe.Fetch(l.Ctx, l.Cl, describe.Selection{Groups: []string{"reader", "old"}, Offsets: true})
@@ -104,7 +104,7 @@ func TestTimeLagFromRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := describe.Build(snap, describe.ViewOptions{})
-	connect := func(opts ...kgo.Opt) (*kgo.Client, error) { return cluster.Client(l.Brokers, opts...) }
+	connect := func(opts ...kgo.Opt) (*kgo.Client, error) { return lab.Client(l.Brokers, opts...) }
 	times, err := health.RecordTimes(l.Ctx, connect, health.WantedOffsets(doc.Groups), 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestStatusRequestsIndependentOfGroupCount(t *testing.T) {
 		}
 	}
 	measure := func(n int) map[string]int {
-		cl, err := cluster.Client(l.Brokers)
+		cl, err := lab.Client(l.Brokers)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,15 +193,15 @@ func TestStatusVerdictsWithLiveMembers(t *testing.T) {
 	l.Topic("raw", 2, 100)
 	l.Topic("orders", 1, 100)
 	l.Topic("events", 1, 100)
-	l.Member(cluster.MemberSpec{Group: "never", Topics: []string{"raw"}, ClientID: "never-1"})
-	caught := l.Member(cluster.MemberSpec{Group: "caught", Topics: []string{"orders"}, ClientID: "caught-1"})
-	steady := l.Member(cluster.MemberSpec{Group: "steady", Topics: []string{"events"}, ClientID: "steady-1"})
+	l.Member(lab.MemberSpec{Group: "never", Topics: []string{"raw"}, ClientID: "never-1"})
+	caught := l.Member(lab.MemberSpec{Group: "caught", Topics: []string{"orders"}, ClientID: "caught-1"})
+	steady := l.Member(lab.MemberSpec{Group: "steady", Topics: []string{"events"}, ClientID: "steady-1"})
 	l.WaitAssigned("never", 1, 2)
 	l.WaitAssigned("caught", 1, 1)
 	l.WaitAssigned("steady", 1, 1)
 	// commitAs commits through the member's own client (its generation),
 	// as a consumer does.
-	commitAs := func(m *cluster.Member, topic string, at int64) {
+	commitAs := func(m *lab.Member, topic string, at int64) {
 		var err error
 		m.Client.CommitOffsetsSync(l.Ctx, map[string]map[int32]kgo.EpochOffset{topic: {0: {Epoch: -1, Offset: at}}},
 			func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, e error) {
@@ -230,7 +230,7 @@ func TestStatusVerdictsWithLiveMembers(t *testing.T) {
 	end, trail := int64(100), []int64{1, 1, 2, 3}
 	commitAs(steady, "events", end-trail[0])
 	g = judge(t, l, "steady", func(i int) {
-		if err := cluster.Produce(l.Ctx, l.Cl, "events", 0, 10, time.Time{}); err != nil {
+		if err := lab.Produce(l.Ctx, l.Cl, "events", 0, 10, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		end += 10

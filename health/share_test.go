@@ -7,9 +7,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/health"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -22,8 +22,8 @@ func TestShareStatusVerdicts(t *testing.T) {
 	t.Parallel()
 	l := labtest.New(t)
 	l.Topic("jobs", 1, 40)
-	l.ShareMember(cluster.ShareMemberSpec{Group: "stuck", Topics: []string{"jobs"}, ClientID: "st-1", Accept: 6})
-	l.ShareMember(cluster.ShareMemberSpec{Group: "done", Topics: []string{"jobs"}, ClientID: "dn-1", Accept: -1})
+	l.ShareMember(lab.ShareMemberSpec{Group: "stuck", Topics: []string{"jobs"}, ClientID: "st-1", Accept: 6})
+	l.ShareMember(lab.ShareMemberSpec{Group: "done", Topics: []string{"jobs"}, ClientID: "dn-1", Accept: -1})
 	var os kadm.Offsets
 	os.AddOffset("jobs", 0, 10, -1)
 	if resp, err := l.Adm.AlterShareGroupOffsets(l.Ctx, "orphan", os); err != nil || resp.Error() != nil {

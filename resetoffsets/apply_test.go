@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 	"github.com/kgroups/kgroups/resetoffsets"
 )
@@ -48,7 +48,7 @@ func allTopics(t *testing.T) resetoffsets.Scope {
 
 func TestResetRefusedOnStableGroupChangesNothing(t *testing.T) {
 	l := newResetLab(t)
-	l.Member(cluster.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "worker-1"})
+	l.Member(lab.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "worker-1"})
 	l.WaitAssigned("svc", 1, 2)
 	p := plan(t, l, []string{"svc"}, resetoffsets.Target{Kind: resetoffsets.ToEarliest}, allTopics(t))
 	_, err := resetoffsets.Apply(l.Ctx, l.Cl, p, resetoffsets.ApplyOptions{Expected: resetoffsets.ExpectedFrom(p)})
@@ -65,7 +65,7 @@ func TestResetRefusedOnStableGroupChangesNothing(t *testing.T) {
 // target kind is planned and applied and the committed offsets checked.
 func TestEachTargetLandsExactOffsets(t *testing.T) {
 	l := newResetLab(t)
-	m := l.Member(cluster.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "worker-1"})
+	m := l.Member(lab.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "worker-1"})
 	l.WaitAssigned("svc", 1, 2)
 	m.Close()
 	l.WaitState("svc", "Empty")
@@ -117,7 +117,7 @@ func TestMemberJoiningBeforeCommitIsRefusedByBroker(t *testing.T) {
 	p := plan(t, l, []string{"svc"}, resetoffsets.Target{Kind: resetoffsets.ToEarliest}, allTopics(t))
 	res, err := resetoffsets.Apply(l.Ctx, l.Cl, p, resetoffsets.ApplyOptions{
 		BeforeCommit: func(resetoffsets.Plan) error {
-			l.Member(cluster.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "late-joiner"})
+			l.Member(lab.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "late-joiner"})
 			l.WaitAssigned("svc", 1, 2)
 			return nil
 		},
@@ -190,7 +190,7 @@ func TestUndoRestoresAndRetryIsSafe(t *testing.T) {
 func TestDeleteGroupsAndOffsets(t *testing.T) {
 	l := newResetLab(t)
 	l.Commit("idle", map[string]map[int32]int64{"orders": {0: 1}})
-	l.Member(cluster.MemberSpec{Group: "busy", Topics: []string{"orders"}, ClientID: "b"})
+	l.Member(lab.MemberSpec{Group: "busy", Topics: []string{"orders"}, ClientID: "b"})
 	l.WaitAssigned("busy", 1, 2)
 	snap, err := describe.Fetch(l.Ctx, l.Cl, describe.Selection{Groups: []string{"idle", "busy"}, Members: true})
 	if err != nil {
@@ -234,14 +234,14 @@ func writeFile(path, content string) error { return os.WriteFile(path, []byte(co
 // joins after the check makes the broker refuse the admin commit.
 func TestKIP848MemberJoiningBeforeCommitIsRefused(t *testing.T) {
 	l := newResetLab(t)
-	m := l.Member(cluster.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "first", KIP848: true})
+	m := l.Member(lab.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "first", KIP848: true})
 	l.WaitAssigned("svc", 1, 2)
 	m.Close()
 	p := plan(t, l, []string{"svc"}, resetoffsets.Target{Kind: resetoffsets.ToEarliest}, allTopics(t))
 	before := fmt.Sprint(l.Committed("svc"))
 	res, err := resetoffsets.Apply(l.Ctx, l.Cl, p, resetoffsets.ApplyOptions{
 		BeforeCommit: func(resetoffsets.Plan) error {
-			l.Member(cluster.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "late-848", KIP848: true})
+			l.Member(lab.MemberSpec{Group: "svc", Topics: []string{"orders"}, ClientID: "late-848", KIP848: true})
 			l.WaitAssigned("svc", 1, 2)
 			return nil
 		},

@@ -9,8 +9,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 	"github.com/kgroups/kgroups/resetoffsets"
 )
@@ -47,7 +47,7 @@ func initShare(t *testing.T, l *labtest.Lab, group string, offs map[int32]int64)
 func TestShareResetRefusedWhileMembers(t *testing.T) {
 	t.Parallel()
 	l := newResetLab(t)
-	l.ShareMember(cluster.ShareMemberSpec{Group: "queue", Topics: []string{"orders"}, ClientID: "q-1", Accept: 7})
+	l.ShareMember(lab.ShareMemberSpec{Group: "queue", Topics: []string{"orders"}, ClientID: "q-1", Accept: 7})
 	l.WaitShare("queue", 1, 193)
 	before := shareStarts(t, l, "queue")
 	p := plan(t, l, []string{"queue"}, resetoffsets.Target{Kind: resetoffsets.ToLatest}, allTopics(t))
@@ -156,7 +156,7 @@ func TestShareMemberJoiningBeforeWriteIsRefusedByBroker(t *testing.T) {
 	p := plan(t, l, []string{"queue"}, resetoffsets.Target{Kind: resetoffsets.ToEarliest}, allTopics(t))
 	res, err := resetoffsets.Apply(l.Ctx, l.Cl, p, resetoffsets.ApplyOptions{
 		BeforeCommit: func(resetoffsets.Plan) error {
-			l.ShareMember(cluster.ShareMemberSpec{Group: "queue", Topics: []string{"orders"}, ClientID: "late", Accept: 0})
+			l.ShareMember(lab.ShareMemberSpec{Group: "queue", Topics: []string{"orders"}, ClientID: "late", Accept: 0})
 			l.WaitShare("queue", 1, 170)
 			return nil
 		},

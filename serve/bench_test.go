@@ -13,9 +13,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/kgroups/kgroups/cluster"
 	"github.com/kgroups/kgroups/describe"
 	"github.com/kgroups/kgroups/health"
+	"github.com/kgroups/kgroups/internal/lab"
 	"github.com/kgroups/kgroups/internal/labtest"
 )
 
@@ -61,7 +61,7 @@ func benchSampleAndScrape(b *testing.B, n int, guard string, maxSeries int) {
 				}
 				l.Commit(fmt.Sprintf("group-%05d", i), map[string]map[int32]int64{fmt.Sprintf("t%d", i%2): offs})
 			}
-			cl, err := cluster.Client(l.Brokers)
+			cl, err := lab.Client(l.Brokers)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -21,7 +21,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 func main() {
@@ -51,7 +51,7 @@ func run(groups, topics, pool, partitions, port int) error {
 	}
 	defer c.Close()
 	addrs := c.ListenAddrs()
-	cl, err := cluster.Client(addrs)
+	cl, err := lab.Client(addrs)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func run(groups, topics, pool, partitions, port int) error {
 	ctx := context.Background()
 	for t := 0; t < pool; t++ {
 		name := fmt.Sprintf("topic-%03d", t)
-		if err := cluster.CreateTopic(ctx, adm, name, int32(partitions), nil); err != nil {
+		if err := lab.CreateTopic(ctx, adm, name, int32(partitions), nil); err != nil {
 			return err
 		}
 		var recs []*kgo.Record
@@ -89,7 +89,7 @@ func run(groups, topics, pool, partitions, port int) error {
 						offs[t][int32(p)] = int64((g + p) % 10)
 					}
 				}
-				if err := cluster.Commit(ctx, adm, fmt.Sprintf("group-%05d", g), offs); err != nil {
+				if err := lab.Commit(ctx, adm, fmt.Sprintf("group-%05d", g), offs); err != nil {
 					select {
 					case errs <- err:
 					default:

@@ -15,7 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kgroups/kgroups/cluster"
+	"github.com/kgroups/kgroups/internal/lab"
 )
 
 // Lab is one test's cluster and a client to it.
@@ -32,12 +32,12 @@ type Lab struct {
 // New starts a kfake cluster that is closed when the test ends.
 func New(tb testing.TB, opts ...kfake.Opt) *Lab {
 	tb.Helper()
-	c, err := cluster.NewFake(opts...)
+	c, err := lab.NewFake(opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(c.Close)
-	cl, err := cluster.Client(c.ListenAddrs())
+	cl, err := lab.Client(c.ListenAddrs())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -66,11 +66,11 @@ func (l *Lab) Topic(name string, partitions int32, records int) {
 // TopicAt is Topic with record timestamps from ts, one millisecond apart.
 func (l *Lab) TopicAt(name string, partitions int32, records int, ts time.Time) {
 	l.T.Helper()
-	if err := cluster.CreateTopic(l.Ctx, l.Adm, name, partitions, nil); err != nil {
+	if err := lab.CreateTopic(l.Ctx, l.Adm, name, partitions, nil); err != nil {
 		l.T.Fatal(err)
 	}
 	for p := int32(0); p < partitions && records > 0; p++ {
-		if err := cluster.Produce(l.Ctx, l.Cl, name, p, records, ts); err != nil {
+		if err := lab.Produce(l.Ctx, l.Cl, name, p, records, ts); err != nil {
 			l.T.Fatal(err)
 		}
 	}
@@ -79,16 +79,16 @@ func (l *Lab) TopicAt(name string, partitions int32, records int, ts time.Time) 
 // Commit commits offsets as an admin (the group must have no members).
 func (l *Lab) Commit(group string, offsets map[string]map[int32]int64) {
 	l.T.Helper()
-	if err := cluster.Commit(l.Ctx, l.Adm, group, offsets); err != nil {
+	if err := lab.Commit(l.Ctx, l.Adm, group, offsets); err != nil {
 		l.T.Fatal(err)
 	}
 }
 
 // Member starts a real kgo consumer that leaves when the test ends (or
 // when Close is called).
-func (l *Lab) Member(spec cluster.MemberSpec) *cluster.Member {
+func (l *Lab) Member(spec lab.MemberSpec) *lab.Member {
 	l.T.Helper()
-	m, err := cluster.StartMember(l.Brokers, spec)
+	m, err := lab.StartMember(l.Brokers, spec)
 	if err != nil {
 		l.T.Fatal(err)
 	}
@@ -99,12 +99,12 @@ func (l *Lab) Member(spec cluster.MemberSpec) *cluster.Member {
 // ShareMember starts a real kgo share consumer (KIP-932) that leaves when
 // the test ends. The group reads from the log start
 // (share.auto.offset.reset=earliest), set first.
-func (l *Lab) ShareMember(spec cluster.ShareMemberSpec) *cluster.Member {
+func (l *Lab) ShareMember(spec lab.ShareMemberSpec) *lab.Member {
 	l.T.Helper()
-	if err := cluster.SetGroupConfigs(l.Ctx, l.Cl, spec.Group, map[string]string{"share.auto.offset.reset": "earliest"}); err != nil {
+	if err := lab.SetGroupConfigs(l.Ctx, l.Cl, spec.Group, map[string]string{"share.auto.offset.reset": "earliest"}); err != nil {
 		l.T.Fatal(err)
 	}
-	m, err := cluster.StartShareMember(l.Brokers, spec)
+	m, err := lab.StartShareMember(l.Brokers, spec)
 	if err != nil {
 		l.T.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func (l *Lab) WaitShare(group string, members int, lag int64) {
 // WaitAssigned waits until the group has the members and partitions.
 func (l *Lab) WaitAssigned(group string, members, partitions int) {
 	l.T.Helper()
-	if err := cluster.WaitGroupAssigned(l.Ctx, l.Cl, group, members, partitions); err != nil {
+	if err := lab.WaitGroupAssigned(l.Ctx, l.Cl, group, members, partitions); err != nil {
 		l.T.Fatal(err)
 	}
 }

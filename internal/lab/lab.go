@@ -1,4 +1,9 @@
-package cluster
+// Package lab is kgroups' laboratory: an in-process kfake cluster and the
+// small building blocks that put it into a known state (topics, records,
+// commits, live classic, KIP-848 and share members), the seeded sandbox
+// behind `kgroups sandbox` and `kgroups demo`, and what the tests build
+// their situations from. Nothing here is used to reach a real cluster.
+package lab
 
 import (
 	"context"
