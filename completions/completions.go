@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kgroups/kgroups/describe"
 )
 
 // Timeout bounds one completion lookup.
@@ -37,35 +39,20 @@ func (c *Completer) Groups(cmd *cobra.Command, args []string, toComplete string)
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), Timeout)
 	defer cancel()
-	req := kmsg.NewPtrListGroupsRequest()
 	given := map[string]bool{}
 	for _, a := range args {
 		given[a] = true
 	}
-	var out []cobra.Completion
-	answered := false
-	for _, sh := range cl.RequestSharded(ctx, req) {
-		if sh.Err != nil {
-			continue
-		}
-		resp := sh.Resp.(*kmsg.ListGroupsResponse)
-		if resp.ErrorCode != 0 {
-			continue
-		}
-		answered = true
-		for _, g := range resp.Groups {
-			if given[g.Group] || !strings.HasPrefix(g.Group, toComplete) {
-				continue
-			}
-			desc := g.GroupState
-			if g.GroupType != "" {
-				desc += " (" + g.GroupType + ")"
-			}
-			out = append(out, cobra.CompletionWithDesc(g.Group, desc))
-		}
-	}
-	if !answered {
+	listed, err := describe.ListGroups(ctx, cl)
+	if err != nil {
 		return nil, cobra.ShellCompDirectiveError
+	}
+	var out []cobra.Completion
+	for name, g := range listed {
+		if given[name] || !strings.HasPrefix(name, toComplete) {
+			continue
+		}
+		out = append(out, cobra.CompletionWithDesc(name, g.State+" ("+g.Type+")"))
 	}
 	sort.Strings(out)
 	return out, cobra.ShellCompDirectiveNoFileComp

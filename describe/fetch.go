@@ -175,6 +175,14 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 }
 
 // listGroups lists every group with its type, asking every broker once.
+// ListGroups is the one ListGroups path: every broker's groups with their
+// state, type and coordinator, keyed by name. Fetch reads the cluster's
+// groups through it and completion lists them with it. It fails only when
+// no broker answered.
+func ListGroups(ctx context.Context, cl *kgo.Client) (map[string]*GroupFacts, error) {
+	return listGroups(ctx, cl, &Snapshot{})
+}
+
 func listGroups(ctx context.Context, cl *kgo.Client, snap *Snapshot) (map[string]*GroupFacts, error) {
 	req := kmsg.NewPtrListGroupsRequest()
 	shards := cl.RequestSharded(ctx, req)
