@@ -695,6 +695,39 @@ func fetchCommitted(ctx context.Context, cl *kgo.Client, names []string, byName 
 
 // listOffsets lists one offset (timestamp -2 start, -1 end) for every
 // partition of every known topic: one request per partition leader.
+// OffsetsForTime lists, per partition, the first offset whose record
+// timestamp is at or after ms (-1 when there is none), through the same
+// batched ListOffsets path as the log offsets of every snapshot: one
+// request per partition leader. A partition that could not be read is in
+// errs with the reason; err is set when no leader answered at all.
+func OffsetsForTime(ctx context.Context, cl *kgo.Client, tps []TP, ms int64) (offsets map[TP]int64, errs map[TP]string, err error) {
+	snap := &Snapshot{Topics: map[string]*TopicFacts{}}
+	for _, tp := range tps {
+		tf := snap.Topics[tp.Topic]
+		if tf == nil {
+			tf = &TopicFacts{Name: tp.Topic, Exists: true, Partitions: map[int32]*PartitionFacts{}}
+			snap.Topics[tp.Topic] = tf
+		}
+		tf.Partitions[tp.Partition] = &PartitionFacts{}
+	}
+	offsets, errs = map[TP]int64{}, map[TP]string{}
+	at := map[*PartitionFacts]TP{}
+	for t, tf := range snap.Topics {
+		for p, pf := range tf.Partitions {
+			at[pf] = TP{Topic: t, Partition: p}
+		}
+	}
+	err = listOffsets(ctx, cl, snap, ms, 0, func(pf *PartitionFacts, off int64) { offsets[at[pf]] = off })
+	for pf, tp := range at {
+		if pf.Err != "" {
+			errs[tp] = pf.Err
+		} else if _, ok := offsets[tp]; !ok {
+			errs[tp] = "no answer for this partition"
+		}
+	}
+	return offsets, errs, err
+}
+
 func listOffsets(ctx context.Context, cl *kgo.Client, snap *Snapshot, ts int64, isolation int8, set func(*PartitionFacts, int64)) error {
 	req := kmsg.NewPtrListOffsetsRequest()
 	req.IsolationLevel = isolation

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/describe"
 )
@@ -63,38 +61,18 @@ func Load(ctx context.Context, cl *kgo.Client, sel describe.Selection, t Target,
 }
 
 // offsetsForTime lists, per partition, the first offset with a timestamp at
-// or after ms (-1 if none): one ListOffsets request per partition leader.
+// or after ms (-1 if none), through describe's one ListOffsets path.
 func offsetsForTime(ctx context.Context, cl *kgo.Client, tps []describe.TP, ms int64) (map[describe.TP]int64, error) {
-	out := map[describe.TP]int64{}
 	if len(tps) == 0 {
-		return out, nil
+		return map[describe.TP]int64{}, nil
 	}
-	byTopic := map[string][]int32{}
+	out, bad, err := describe.OffsetsForTime(ctx, cl, tps, ms)
+	if err != nil {
+		return nil, err
+	}
 	for _, tp := range tps {
-		byTopic[tp.Topic] = append(byTopic[tp.Topic], tp.Partition)
-	}
-	req := kmsg.NewPtrListOffsetsRequest()
-	for t, ps := range byTopic {
-		rt := kmsg.NewListOffsetsRequestTopic()
-		rt.Topic = t
-		for _, p := range ps {
-			rp := kmsg.NewListOffsetsRequestTopicPartition()
-			rp.Partition, rp.Timestamp = p, ms
-			rt.Partitions = append(rt.Partitions, rp)
-		}
-		req.Topics = append(req.Topics, rt)
-	}
-	for _, sh := range cl.RequestSharded(ctx, req) {
-		if sh.Err != nil {
-			return nil, sh.Err
-		}
-		for _, t := range sh.Resp.(*kmsg.ListOffsetsResponse).Topics {
-			for _, p := range t.Partitions {
-				if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
-					return nil, &PlanError{Msg: fmt.Sprintf("cannot find the offset by time of %s/%d: %v", t.Topic, p.Partition, err)}
-				}
-				out[describe.TP{Topic: t.Topic, Partition: p.Partition}] = p.Offset
-			}
+		if why, failed := bad[tp]; failed {
+			return nil, &PlanError{Msg: fmt.Sprintf("cannot find the offset by time of %s/%d: %s", tp.Topic, tp.Partition, why)}
 		}
 	}
 	return out, nil
