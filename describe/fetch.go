@@ -531,13 +531,22 @@ func describeConsumer(ctx context.Context, cl *kgo.Client, names []string, byNam
 // sent one, else by a placeholder holding the topic id; resolveTopicIDs
 // replaces placeholders (kfake, unlike Kafka, leaves names empty).
 func assignmentByRef(a kmsg.Assignment) map[string][]int32 {
+	return keyedAssignment(a.TopicPartitions, func(tp kmsg.AssignmentTopicPartition) (string, [16]byte, []int32) {
+		return tp.Topic, tp.TopicID, tp.Partitions
+	})
+}
+
+// keyedAssignment keys assigned partitions by topic name, or by a
+// placeholder holding the topic id where the broker sent no name
+// (KIP-848 and share describes), partitions ascending.
+func keyedAssignment[T any](tps []T, ref func(T) (topic string, id [16]byte, partitions []int32)) map[string][]int32 {
 	out := map[string][]int32{}
-	for _, tp := range a.TopicPartitions {
-		key := tp.Topic
-		if key == "" {
-			key = idPrefix + kadm.TopicID(tp.TopicID).String()
+	for _, tp := range tps {
+		topic, id, ps := ref(tp)
+		if topic == "" {
+			topic = idPrefix + kadm.TopicID(id).String()
 		}
-		out[key] = append(out[key], tp.Partitions...)
+		out[topic] = append(out[topic], ps...)
 	}
 	sortAssignment(out)
 	return out

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -85,16 +84,9 @@ func describeShare(ctx context.Context, cl *kgo.Client, names []string, byName m
 }
 
 func shareAssignment(a kmsg.ShareGroupDescribeResponseGroupMemberAssignment) map[string][]int32 {
-	out := map[string][]int32{}
-	for _, tp := range a.TopicPartitions {
-		key := tp.Topic
-		if key == "" {
-			key = idPrefix + kadm.TopicID(tp.TopicID).String()
-		}
-		out[key] = append(out[key], tp.Partitions...)
-	}
-	sortAssignment(out)
-	return out
+	return keyedAssignment(a.TopicPartitions, func(tp kmsg.ShareGroupDescribeResponseGroupMemberAssignmentTopicPartition) (string, [16]byte, []int32) {
+		return tp.Topic, tp.TopicID, tp.Partitions
+	})
 }
 
 // fetchShareOffsets reads every share partition's start offset and lag:
