@@ -2,6 +2,7 @@ package resetoffsets
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,13 +114,30 @@ func SelectPartitions(f Facts, g *describe.GroupFacts, t Target, s Scope) ([]des
 		if f.Other == nil || len(f.Other.Committed) == 0 {
 			return nil, nil, inputErrorf("--to-group %s: that group has no committed offsets to copy", t.Group)
 		}
+		// The source's committed partitions in scope; --all-topics means the
+		// topics the group being reset has committed, and a partition it
+		// never committed needs --allow-new-partitions, as for every target.
+		inSource, notCommitted := 0, 0
+		own := g.Topics()
 		for tp := range f.Other.Committed {
-			if inScope(s, tp) {
-				if err := partitionExists(f, tp, fmt.Sprintf("--to-group %s: ", t.Group)); err != nil {
-					return nil, nil, err
-				}
-				tps = append(tps, tp)
+			if !inScope(s, tp) || (s.AllTopics && !slices.Contains(own, tp.Topic)) {
+				continue
 			}
+			inSource++
+			if _, committed := g.Committed[tp]; !committed && !s.AllowNewPartitions {
+				notCommitted++
+				continue
+			}
+			if err := partitionExists(f, tp, fmt.Sprintf("--to-group %s: ", t.Group)); err != nil {
+				return nil, nil, err
+			}
+			tps = append(tps, tp)
+		}
+		switch {
+		case inSource == 0:
+			return nil, nil, inputErrorf("--to-group %s has no committed offsets on the partitions in scope (%s); nothing to copy to %s", t.Group, scopeText(s, own), g.Name)
+		case len(tps) == 0:
+			return nil, nil, inputErrorf("--to-group %s: group %s never committed the %d partition(s) it would copy; add --allow-new-partitions to commit them", t.Group, g.Name, notCommitted)
 		}
 	default:
 		if !s.AllTopics && len(s.Topics) == 0 {
@@ -158,6 +176,19 @@ func SelectPartitions(f Facts, g *describe.GroupFacts, t Target, s Scope) ([]des
 	}
 	describe.SortTPs(tps)
 	return tps, fileOffsets, nil
+}
+
+// scopeText words a scope for messages.
+func scopeText(s Scope, own []string) string {
+	switch {
+	case s.AllTopics && len(own) == 0:
+		return "--all-topics, and the group has committed no topic"
+	case s.AllTopics:
+		return "--all-topics: " + strings.Join(own, ", ")
+	case len(s.TopicOrder) > 0:
+		return "--topic " + strings.Join(s.TopicOrder, ", ")
+	}
+	return "every topic"
 }
 
 func inScope(s Scope, tp describe.TP) bool {

@@ -232,3 +232,37 @@ func TestMergeUndo(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", rows(got), want)
 	}
 }
+
+// --to-group copies only partitions in scope: --all-topics is the topics
+// the group being reset committed, and a partition it never committed
+// needs --allow-new-partitions, as for every target.
+func TestToGroupScope(t *testing.T) {
+	t.Parallel()
+	f := facts()
+	f.Other = &describe.GroupFacts{Name: "src", Found: true, Committed: map[describe.TP]int64{
+		{Topic: "orders", Partition: 0}: 60, {Topic: "orders", Partition: 2}: 70, {Topic: "audit", Partition: 0}: 80}}
+	tg := Target{Kind: ToGroup, Group: "src", Raw: "src"}
+	cases := []struct {
+		scope Scope
+		want  string
+		err   string
+	}{
+		{scope(t, true, false), "orders/0:50->60", ""},
+		{scope(t, true, true), "orders/0:50->60 orders/2:no commit->70[no commit before]", ""},
+		{scope(t, false, false, "audit"), "", "group g never committed the 1 partition(s) it would copy; add --allow-new-partitions"},
+		{scope(t, false, true, "audit"), "audit/0:no commit->80[no commit before]", ""},
+	}
+	for _, c := range cases {
+		p, err := BuildPlan(f, tg, c.scope, now)
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%+v: err %v, want %q", c.scope, err, c.err)
+		case c.err == "" && (err != nil || rows(p) != c.want):
+			t.Errorf("%+v: %s %v, want %s", c.scope, rows(p), err, c.want)
+		}
+	}
+	f.Other.Committed = map[describe.TP]int64{{Topic: "audit", Partition: 0}: 80}
+	if _, err := BuildPlan(f, tg, scope(t, false, false, "orders"), now); err == nil || !strings.Contains(err.Error(), "--to-group src has no committed offsets on the partitions in scope (--topic orders)") {
+		t.Errorf("source without offsets in scope: %v", err)
+	}
+}
