@@ -175,3 +175,35 @@ func TestResetNewGroupIsSaid(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
 }
+
+// An undo restores the offsets exactly, also a commit that had fallen
+// below the log start (it is not clamped, or the undo would leave the
+// reset in place).
+func TestUndoRestoresBelowLogStart(t *testing.T) {
+	t.Parallel()
+	l, env := resetLab(t)
+	l.Topic("expiring", 1, 500)
+	l.Commit("archiver", map[string]map[int32]int64{"expiring": {0: 100}})
+	if err := lab.DeleteRecordsBefore(l.Ctx, l.Adm, "expiring", 0, 400); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	undo := filepath.Join(dir, "undo.json")
+	if code, _, stderr := run(t, env, "reset-offsets", "archiver", "--all-topics", "--to-earliest", "--execute", "--undo-file", undo); code != 0 {
+		t.Fatalf("reset: %s", stderr)
+	}
+	if got := fmt.Sprint(l.Committed("archiver")["expiring"]); got != "map[0:400]" {
+		t.Fatalf("after reset: %s", got)
+	}
+	code, out, stderr := run(t, env, "reset-offsets", "archiver", "--from-file", undo, "--execute", "--undo-file", filepath.Join(dir, "redo.json"))
+	if code != 0 {
+		t.Fatalf("undo: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if got := fmt.Sprint(l.Committed("archiver")["expiring"]); got != "map[0:100]" {
+		t.Fatalf("after undo: %s, want the offset as it was (100)", got)
+	}
+	_, out, _ = run(t, env, "reset-offsets", "archiver", "--from-file", undo)
+	if !strings.Contains(out, "restored exactly: 100 is outside the log [400, 500]") {
+		t.Fatalf("the plan does not say the undo is exact:\n%s", out)
+	}
+}

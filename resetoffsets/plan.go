@@ -301,6 +301,10 @@ func planRow(f Facts, g *describe.GroupFacts, tp describe.TP, t Target, fileOffs
 		target = f.Other.Committed[tp]
 	}
 	switch {
+	case (target < start || target > end) && t.Kind == FromFile && t.File.IsUndo():
+		// An undo restores the offsets exactly as they were, even outside
+		// today's log: clamping would leave the reset in place.
+		notes = append(notes, fmt.Sprintf("restored exactly: %d is outside the log [%d, %d], as it was before (a consumer starts per auto.offset.reset)", target, start, end))
 	case target < start:
 		notes = append(notes, fmt.Sprintf("clamped up to log start %d (%d was deleted)", start, target))
 		target = start

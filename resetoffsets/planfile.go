@@ -136,6 +136,9 @@ type PlanFile struct {
 // planning time (kgroups plans do; Kafka's CSV does not).
 func (pf *PlanFile) Recorded() bool { return pf != nil && pf.Format != "csv" }
 
+// IsUndo reports whether the file is an undo plan written by kgroups.
+func (pf *PlanFile) IsUndo() bool { return pf.Recorded() && strings.HasPrefix(pf.Target, undoPrefix) }
+
 // FileRow is one target offset read from a file.
 type FileRow struct {
 	Group     string // "" in a 3-column CSV: the one group being reset
@@ -489,7 +492,7 @@ func ReadUndoFile(flag, path string) (*PlanFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !pf.Recorded() || !strings.HasPrefix(pf.Target, undoPrefix) {
+	if !pf.IsUndo() {
 		return nil, inputErrorf("%s %s: not a kgroups undo file (one written by --execute, whose target starts %q)", flag, path, undoPrefix)
 	}
 	return pf, nil
