@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 
@@ -185,6 +186,7 @@ func planThenApply(f *Factory, r *clusterRun, snap *describe.Snapshot, plan rese
 	}
 	undo := resetoffsets.UndoOfDelete(snap, plan, f.Now())
 	undo.Cluster = plan.Cluster // restorable on this cluster only
+	undoPath := ""
 	if len(undo.Rows) == 0 {
 		fmt.Fprintln(f.IO.ErrOut, "note: no committed offsets to keep, so no undo file")
 	} else {
@@ -195,6 +197,7 @@ func planThenApply(f *Factory, r *clusterRun, snap *describe.Snapshot, plan rese
 		if err := resetoffsets.CreateUndoFile(flag, path, undo); err != nil {
 			return err
 		}
+		undoPath = path
 		groups := strings.Join(undo.Groups(), " ")
 		for _, g := range snap.Groups {
 			if g.Type == describe.TypeShare {
@@ -208,6 +211,13 @@ func planThenApply(f *Factory, r *clusterRun, snap *describe.Snapshot, plan rese
 	res, err := apply(r.ctx, r.clients.Kgo, plan)
 	if err != nil {
 		return r.explain(err)
+	}
+	if undoPath != "" && res.Failed == len(res.Rows) {
+		// Nothing was deleted: an undo file would offer to restore offsets
+		// that are still there.
+		if os.Remove(undoPath) == nil {
+			fmt.Fprintf(f.IO.ErrOut, "nothing was deleted, so the undo file %s was removed\n", undoPath)
+		}
 	}
 	if err := r.out.Delete(res); err != nil {
 		return err

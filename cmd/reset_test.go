@@ -109,9 +109,13 @@ func TestDeleteExitCodes(t *testing.T) {
 	if len(l.Committed("svc")) != 0 || len(l.Committed("live")) == 0 {
 		t.Fatal("wrong group deleted")
 	}
-	code, _, stderr = run(t, env, "delete", "live", "--execute")
+	refusedUndo := filepath.Join(t.TempDir(), "never-used.json")
+	code, _, stderr = run(t, env, "delete", "live", "--execute", "--undo-file", refusedUndo)
 	if code != ExitUsage || !strings.Contains(stderr, "refused by the broker: live still has members") || !strings.Contains(stderr, "nothing was deleted") {
 		t.Fatalf("all refused: exit %d %s", code, stderr)
+	}
+	if _, err := os.Stat(refusedUndo); err == nil || !strings.Contains(stderr, "the undo file "+refusedUndo+" was removed") {
+		t.Fatalf("an undo file of a delete that deleted nothing stays: %s", stderr)
 	}
 	if len(l.Committed("live")) == 0 {
 		t.Fatal("a refused delete deleted")
