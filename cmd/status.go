@@ -61,7 +61,8 @@ broker does not report gets no verdict. A group type kgroups cannot read
 (streams) is UNKNOWN (exit 3), never OK.
 
 Exit 0 when every group is OK, 4 when one is at or above --fail-on (error, warn,
-info, never; the old "err" still means error), 3 when one could not be judged.`,
+info, never; the old "err" still means error), 3 when one could not be judged or a
+named group does not exist (whatever --fail-on says).`,
 		Example: `  kgroups status orders-svc
   kgroups status --all-groups --window 1m --samples 7 --fail-on error
   kgroups status orders-svc --time-lag -o json | jq '.groups[0].partitions[] | {partition, status, time_lag_seconds}'`,
@@ -190,7 +191,7 @@ func (o *StatusOptions) verdict(groups []health.GroupStatus, clusterOf func(int)
 	case "never":
 		threshold = health.Unknown + 1 // no verdict fails the check
 	}
-	var bad, unknown []string
+	var bad, unknown, missing []string
 	for i, g := range groups {
 		name := g.Group
 		if clusterOf != nil {
@@ -199,7 +200,11 @@ func (o *StatusOptions) verdict(groups []health.GroupStatus, clusterOf func(int)
 		switch {
 		case g.Level() == health.Unknown:
 			unknown = append(unknown, name)
-		case g.Level() >= threshold || (g.Level() == health.NotFound && o.FailOn != "never"):
+		case g.Level() == health.NotFound:
+			// A named group that is not there is never a pass, whatever
+			// --fail-on says: it was not judged (a typo must not read OK).
+			missing = append(missing, name)
+		case g.Level() >= threshold:
 			bad = append(bad, name+" "+g.Status)
 		}
 	}
@@ -207,9 +212,16 @@ func (o *StatusOptions) verdict(groups []health.GroupStatus, clusterOf func(int)
 		fmt.Fprintf(o.f.IO.ErrOut, "kgroups: %s (--fail-on %s)\n", strings.Join(bad, ", "), o.FailOn)
 		return &SilentExit{Code: ExitCheck}
 	}
+	var why []string
 	if len(unknown) > 0 {
+		why = append(why, "could not judge "+strings.Join(unknown, ", ")+" (offsets could not be read)")
+	}
+	if len(missing) > 0 {
+		why = append(why, "group "+strings.Join(missing, ", ")+" not found")
+	}
+	if len(why) > 0 {
 		// Not judged is not fine: a partial result, never exit 0.
-		return &PartialError{Msg: "partial result: could not judge " + strings.Join(unknown, ", ") + " (offsets could not be read)"}
+		return &PartialError{Msg: "partial result: " + strings.Join(why, "; ")}
 	}
 	return nil
 }

@@ -118,3 +118,14 @@ func TestDescribeWatchRedrawsOnTTY(t *testing.T) {
 		t.Fatalf("colour codes with NO_COLOR:\n%q", out.String())
 	}
 }
+
+// A named group that does not exist never passes status, whatever
+// --fail-on says: exit 3, named in words (a typo must not read OK).
+func TestStatusMissingGroupNeverPasses(t *testing.T) {
+	t.Parallel()
+	_, env := resetLab(t)
+	code, _, stderr := run(t, env, "status", "svc", "svc-typo", "--fail-on", "never", "--window", "100ms", "--samples", "2")
+	if code != ExitPartial || !strings.Contains(stderr, "group svc-typo not found") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
