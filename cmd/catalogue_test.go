@@ -63,6 +63,8 @@ var catalogue = []badInput{
 	{"describe svc --sort size", `--sort "size" is not valid; use one of: name, lag, state`, ""},
 	{"describe svc --by host", `--by "host" is not valid; use one of: group, topic, member`, ""},
 	{"describe svc --by topic --members", "--by topic is a view of its own", ""},
+	{"describe svc --topic nosuch", "--topic nosuch: topic does not exist", ""},
+	{"describe svc --topic orders:9", "--topic orders:9: partition 9 of orders does not exist (it has 3: 0-2)", ""},
 	// reset-offsets
 	{"reset-offsets svc --all-topics --to-earliest --to-latest", "give one target, not --to-earliest and --to-latest", ""},
 	{"reset-offsets svc --all-topics", "give one target: --to-earliest", ""},

@@ -257,6 +257,9 @@ func (o *DescribeOptions) filter(doc *describe.Document) {
 // look reads and builds the document once (with time lag if asked).
 func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
 	sel := o.selection()
+	if o.topicName != "" {
+		sel.ExtraTopics = append(sel.ExtraTopics, o.topicName) // to say whether it exists
+	}
 	// A progress line only for one cluster read once: several clusters
 	// read at once would overwrite each other's.
 	prog := newProgress(o.f.IO.ErrOut, o.f.IO.IsStderrTTY() && o.Watch == 0 && !o.f.fanOut(), o.f.Now)
@@ -268,6 +271,9 @@ func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
 	}
 	for _, w := range snap.Warnings {
 		r.warnf("%s", w)
+	}
+	if err := o.checkTopic(snap); err != nil {
+		return describe.Document{}, err
 	}
 	doc := describe.Build(snap, describe.ViewOptions{Topic: o.topicName, Partitions: o.topicPartitions})
 	if o.TimeLag {
@@ -283,6 +289,27 @@ func (o *DescribeOptions) look(r *clusterRun) (describe.Document, error) {
 		health.FillTimeLag(doc.Groups, o.f.Now(), recs, nil)
 	}
 	return doc, nil
+}
+
+// checkTopic: --topic names a topic (and partitions) that exist, as
+// reset-offsets and delete-offsets require, instead of matching nothing.
+func (o *DescribeOptions) checkTopic(snap *describe.Snapshot) error {
+	if o.topicName == "" {
+		return nil
+	}
+	tf := snap.Topics[o.topicName]
+	if tf == nil || (!tf.Exists && (tf.Err == "" || tf.Err == describe.NoSuchTopic)) {
+		return flagErrorf("--topic %s: topic does not exist", o.topicName)
+	}
+	if !tf.Exists {
+		return nil // unreadable: the rows say why
+	}
+	for _, p := range o.topicPartitions {
+		if _, ok := tf.Partitions[p]; !ok {
+			return flagErrorf("--topic %s:%d: partition %d of %s does not exist (it has %d: 0-%d)", o.topicName, p, p, o.topicName, len(tf.Partitions), len(tf.Partitions)-1)
+		}
+	}
+	return nil
 }
 
 // watchRun refreshes until --count or Ctrl-C: on a terminal in place, in a

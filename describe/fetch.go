@@ -145,7 +145,7 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 		td, ok := meta.Topics[t]
 		switch {
 		case !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition):
-			tf.Err = "topic does not exist (deleted?)"
+			tf.Err = NoSuchTopic
 		case td.Err != nil:
 			tf.Err = kerrText(td.Err)
 		default:
@@ -175,6 +175,9 @@ func Fetch(ctx context.Context, cl *kgo.Client, sel Selection) (*Snapshot, error
 }
 
 // listGroups lists every group with its type, asking every broker once.
+// NoSuchTopic is TopicFacts.Err for a topic the cluster does not have.
+const NoSuchTopic = "topic does not exist (deleted?)"
+
 // ListGroups is the one ListGroups path: every broker's groups with their
 // state, type and coordinator, keyed by name. Fetch reads the cluster's
 // groups through it and completion lists them with it. It fails only when
