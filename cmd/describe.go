@@ -30,6 +30,8 @@ type DescribeOptions struct {
 	TimeLag   bool
 	Watch     time.Duration // 0: describe once
 	Count     int           // with --watch: stop after this many refreshes (0: until Ctrl-C)
+	watchSet  bool          // --watch was given (--watch=0s too)
+	countSet  bool          // --count was given
 
 	LagExpr string // --lag '>N' (>=, <, <=, =)
 	Sort    string // --sort name|lag|state
@@ -74,6 +76,7 @@ with its type and exits 3.
 		ValidArgsFunction: comp.Groups,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Groups = args
+			opts.watchSet, opts.countSet = cmd.Flags().Changed("watch"), cmd.Flags().Changed("count")
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -136,11 +139,14 @@ func (o *DescribeOptions) validate() error {
 	default:
 		return flagErrorf("--isolation %q is not valid; use read_uncommitted or read_committed", o.Isolation)
 	}
-	if o.Watch < 0 || (o.Watch > 0 && o.Watch < 100*time.Millisecond) {
-		return flagErrorf("--watch %s: refresh at most every 100ms", o.Watch)
+	if o.Watch < 0 || (o.watchSet && o.Watch < 100*time.Millisecond) {
+		return flagErrorf("--watch %s: refresh at most every 100ms (e.g. --watch=2s)", o.Watch)
 	}
-	if o.Count < 0 || (o.Count > 0 && o.Watch == 0) {
-		return flagErrorf("--count %d only goes with --watch (a positive number of refreshes)", o.Count)
+	switch {
+	case o.countSet && !o.watchSet:
+		return flagErrorf("--count %d only goes with --watch", o.Count)
+	case o.countSet && o.Count < 1:
+		return flagErrorf("--count %d: want 1 or more refreshes (leave --count out to watch until Ctrl-C)", o.Count)
 	}
 	if o.Watch > 0 && (o.Members || o.State) {
 		return flagErrorf("--watch shows lag per partition: drop --members/--state")
