@@ -141,7 +141,8 @@ func Resolve(in ResolveInput) (Config, []Warning, error) {
 	case getenv("KAFKA_BROKERS") != "":
 		cfg.Brokers, cfg.BrokersSource = splitBrokers(getenv("KAFKA_BROKERS")), "KAFKA_BROKERS"
 	}
-	if in.Context != nil && len(in.Context.Brokers) > 0 && (cfg.BrokersSource == "KGROUPS_BROKERS" || cfg.BrokersSource == "KAFKA_BROKERS") {
+	if in.Context != nil && len(in.Context.Brokers) > 0 && (cfg.BrokersSource == "KGROUPS_BROKERS" || cfg.BrokersSource == "KAFKA_BROKERS") &&
+		strings.Join(cfg.Brokers, ",") != strings.Join(splitBrokers(strings.Join(in.Context.Brokers, ",")), ",") {
 		warns = append(warns, Warning(fmt.Sprintf("%s overrides the brokers of context %q (%s)", cfg.BrokersSource, in.Context.Name, strings.Join(in.Context.Brokers, ","))))
 	}
 	if len(cfg.Brokers) == 0 {

@@ -200,6 +200,15 @@ func TestResolveWithContext(t *testing.T) {
 	if cfg.Brokers[0] != "1.1.1.1:1" || len(warns) != 1 || !strings.Contains(string(warns[0]), `KGROUPS_BROKERS overrides the brokers of context "env"`) {
 		t.Fatalf("env over context: %v %v", cfg.Brokers, warns)
 	}
+	// The same brokers from the environment are no override: no warning.
+	_, warns, _ = Resolve(ResolveInput{Getenv: func(k string) string {
+		return map[string]string{"PW": "x", "KGROUPS_BROKERS": strings.Join(cf.Context("env").Brokers, ",")}[k]
+	}, Context: cf.Context("env")})
+	for _, w := range warns {
+		if strings.Contains(string(w), "overrides the brokers") {
+			t.Fatalf("warned about identical brokers: %v", warns)
+		}
+	}
 	// -X on top of the context's properties; --timeout over the context's.
 	cfg, _, err = Resolve(ResolveInput{Getenv: getenv, Context: cf.Context("file"), Overrides: []string{"bootstrap.servers=2.2.2.2:2"}, Timeout: time.Second})
 	if err != nil || cfg.Brokers[0] != "2.2.2.2:2" || cfg.Timeout != time.Second {
