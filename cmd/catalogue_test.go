@@ -127,7 +127,7 @@ var catalogue = []badInput{
 	{"reset-offsets svc --to-group nobody", "--to-group nobody: that group has no committed offsets to copy", ""},
 	{"reset-offsets svc --topic orders:2 --allow-new-partitions --shift-by 1 --to-group other", "give one target, not --shift-by and --to-group", ""},
 	{"reset-offsets other --topic orders --allow-new-partitions --shift-by 1", "--shift-by needs a committed offset to shift, and other has none on orders/1", ""},
-	{"reset-offsets brand-new --all-topics --to-earliest", "nothing to reset", ""},
+	{"reset-offsets brand-new --all-topics --to-earliest", "nothing to reset: group brand-new does not exist (check the name", ""},
 	{"reset-offsets svc --share --all-topics --to-earliest", "--share: group svc exists and is a classic group, not a share group", ""},
 	{"reset-offsets --regex sv --share --all-topics --to-earliest", "--share goes with named groups", ""},
 	// time and arithmetic that cannot wrap into Kafka's sentinels

@@ -55,6 +55,15 @@ func BuildPlan(f Facts, t Target, s Scope, now time.Time) (Plan, error) {
 		}
 	}
 	if len(p.Rows) == 0 {
+		var missing []string
+		for _, g := range f.Groups {
+			if !g.Found {
+				missing = append(missing, g.Name)
+			}
+		}
+		if len(missing) == len(f.Groups) {
+			return p, inputErrorf("nothing to reset: group %s does not exist (check the name; to create its offsets, name --topic TOPIC with --allow-new-partitions)", strings.Join(missing, ", "))
+		}
 		return p, inputErrorf("nothing to reset: the selected groups have no committed offsets in this scope (add --allow-new-partitions to commit partitions never committed)")
 	}
 	return p, nil
