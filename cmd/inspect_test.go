@@ -201,6 +201,7 @@ func TestConsistentFlags(t *testing.T) {
 	l.Topic("orders", 3, 10)
 	l.Commit("svc", map[string]map[int32]int64{"orders": {0: 4, 1: 5, 2: 6}})
 	l.Commit("stopped", map[string]map[int32]int64{"orders": {0: 1}})
+	l.Topic("unused", 1, 1)
 	env := l.Env()
 
 	for _, cmdline := range [][]string{
@@ -249,14 +250,18 @@ func TestConsistentFlags(t *testing.T) {
 		t.Fatalf("--topic orders:1,2 rows %+v total %v", ps, *doc.Groups[0].TotalLag)
 	}
 	// A named group that does not use the topic is shown, not "not matched".
-	code, out, stderr := run(t, env, "describe", "svc", "--topic", "nosuch")
+	code, out, stderr := run(t, env, "describe", "svc", "--topic", "unused")
 	if code != 0 || strings.Contains(stderr, "No groups matched") || !strings.Contains(out, "GROUP svc") ||
-		!strings.Contains(stderr, "group svc has no committed or assigned partitions in --topic nosuch") {
-		t.Fatalf("describe svc --topic nosuch: exit %d\n%s%s", code, out, stderr)
+		!strings.Contains(stderr, "group svc has no committed or assigned partitions in --topic unused") {
+		t.Fatalf("describe svc --topic unused: exit %d\n%s%s", code, out, stderr)
+	}
+	// A topic that does not exist is bad input, as in reset-offsets.
+	if code, _, stderr := run(t, env, "describe", "svc", "--topic", "nosuch"); code != ExitUsage || !strings.Contains(stderr, "--topic nosuch: topic does not exist") {
+		t.Fatalf("describe svc --topic nosuch: exit %d %s", code, stderr)
 	}
 	// --all-groups --topic still narrows to the groups that use it.
-	if code, _, stderr := run(t, env, "describe", "--all-groups", "--topic", "nosuch"); code != 0 || !strings.Contains(stderr, "No groups matched") {
-		t.Fatalf("--all-groups --topic nosuch: exit %d %s", code, stderr)
+	if code, _, stderr := run(t, env, "describe", "--all-groups", "--topic", "unused"); code != 0 || !strings.Contains(stderr, "No groups matched") {
+		t.Fatalf("--all-groups --topic unused: exit %d %s", code, stderr)
 	}
 	// The state view names the coordinator as host:port (id).
 	_, out, _ = run(t, env, "describe", "svc", "--state")
