@@ -25,14 +25,13 @@ func (p *Printer) describeShareOffsets(g describe.GroupView) error {
 	}
 	t := newTable(headers...).alignRight("PARTITION", "START-OFFSET", "LOG-START-OFFSET", "LOG-END-OFFSET", "LAG")
 	var notes []string
+	var rows [][]string
 	for _, r := range g.Partitions {
 		lag := p.st.lag(num(r.Lag), r.Lag, r.Error != nil)
 		members := "-"
 		switch {
-		case len(r.MemberIDs) == 1 && wide:
-			members = r.MemberIDs[0]
 		case len(r.MemberIDs) == 1:
-			members = shortID(r.MemberIDs[0])
+			members = r.MemberIDs[0] // full in a pipe; fitted to a terminal below
 		case len(r.MemberIDs) > 1 && wide:
 			members = strings.Join(r.MemberIDs, ",")
 		case len(r.MemberIDs) > 1:
@@ -54,8 +53,10 @@ func (p *Printer) describeShareOffsets(g describe.GroupView) error {
 				notes = append(notes, fmt.Sprintf("%s/%d: %s", r.Topic, r.Partition, *r.Error))
 			}
 		}
-		t.add(row...)
+		rows = append(rows, row)
 	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"TOPIC": nameRule, "CONSUMER-ID": idRule})
+	addRows(t, rows)
 	if len(g.Partitions) > 0 {
 		if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 			return err
@@ -94,17 +95,16 @@ func (p *Printer) describeShareMembers(g describe.GroupView) error {
 		headers = append(headers, "EPOCH", "SUBSCRIBED")
 	}
 	t := newTable(headers...).alignRight("#PARTITIONS", "EPOCH")
+	var rows [][]string
 	for _, m := range g.Members {
-		id := m.MemberID
-		if !wide {
-			id = shortID(id)
-		}
-		row := []string{id, orDash(m.ClientID), orDash(m.Host), fmt.Sprint(m.Partitions), CompactAssignment(m.Assignment)}
+		row := []string{m.MemberID, orDash(m.ClientID), orDash(m.Host), fmt.Sprint(m.Partitions), CompactAssignment(m.Assignment)}
 		if wide {
 			row = append(row, num(m.MemberEpoch), orDash(strings.Join(m.SubscribedTopics, ",")))
 		}
-		t.add(row...)
+		rows = append(rows, row)
 	}
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"CONSUMER-ID": idRule, "CLIENT-ID": textRule})
+	addRows(t, rows)
 	if err := t.render(p.w, p.opts.NoHeaders); err != nil {
 		return err
 	}
