@@ -1,6 +1,7 @@
 package assign
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -286,5 +287,54 @@ func TestCooperativeRoundsComplete(t *testing.T) {
 		after.Members = sim.AfterMembers
 		checkValid(t, after, sim.After, true)
 		checkValid(t, after, sim.Round1, false)
+	}
+}
+
+// A KIP-848 group previews with the broker's assignor: range is
+// server-range, none reported is Kafka's default uniform; an assignor
+// kgroups does not model is an input error naming it.
+func TestGroupAssignor(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		g    Group
+		want string
+		err  string
+	}{
+		{Group{Name: "g", Type: "consumer", Protocol: "range"}, ServerRange, ""},
+		{Group{Name: "g", Type: "consumer", Protocol: "uniform"}, Uniform, ""},
+		{Group{Name: "g", Type: "consumer", Protocol: ""}, Uniform, ""},
+		{Group{Name: "g", Type: "consumer", Protocol: "com.acme.MyAssignor"}, "", `server assignor "com.acme.MyAssignor", which kgroups does not model`},
+		{Group{Name: "g", Type: "classic", Protocol: "range"}, Range, ""},
+		{Group{Name: "g", Type: "classic", Protocol: "cooperative-sticky"}, CooperativeSticky, ""},
+	} {
+		got, err := c.g.Assignor()
+		var ie *Error
+		if got != c.want || (c.err == "") != (err == nil) || (err != nil && (!errors.As(err, &ie) || !strings.Contains(err.Error(), c.err))) {
+			t.Errorf("%+v: %q, %v; want %q, %q", c.g, got, err, c.want, c.err)
+		}
+	}
+	if n := (Group{Name: "g", Type: "classic", Protocol: "range"}).Note(Range, false); n != "" {
+		t.Errorf("classic note %q", n)
+	}
+	if n := (Group{Name: "g", Type: "consumer"}).Note(Uniform, false); !strings.Contains(n, "reports none; Kafka's default is uniform") || !strings.Contains(n, "previewed as uniform") {
+		t.Errorf("default note %q", n)
+	}
+}
+
+// Per-topic stats count every subscriber, idle ones included.
+func TestStatsCountIdleSubscribers(t *testing.T) {
+	t.Parallel()
+	var ms []Member
+	for i := range 20 {
+		ms = append(ms, sub(fmt.Sprintf("c%02d", i+1), "t"))
+	}
+	ms = append(ms, sub("other", "u"))
+	s := Scenario{Assignor: Range, Topics: map[string]int32{"t": 12, "u": 1}, Members: ms}
+	st, idle := StatsOf(s, mustAssign(t, s))
+	if ts := st.PerTopic["t"]; st.Members != 21 || ts.Subscribers != 20 || ts.Members != 12 || ts.Min != 0 || ts.Max != 1 || len(idle) != 8 {
+		t.Fatalf("stats %+v per topic %+v idle %v", st, st.PerTopic, idle)
+	}
+	if ts := st.PerTopic["u"]; ts.Subscribers != 1 || ts.Members != 1 {
+		t.Fatalf("u %+v", ts)
 	}
 }

@@ -36,10 +36,11 @@ type Stats struct {
 
 // TopicStats is one topic's spread over members.
 type TopicStats struct {
-	Partitions int `json:"partitions" yaml:"partitions"`
-	Members    int `json:"members" yaml:"members"` // members holding some of it
-	Min        int `json:"min" yaml:"min"`         // over the topic's subscribers
-	Max        int `json:"max" yaml:"max"`
+	Partitions  int `json:"partitions" yaml:"partitions"`
+	Members     int `json:"members" yaml:"members"`         // members holding some of it
+	Subscribers int `json:"subscribers" yaml:"subscribers"` // members subscribed to it, idle ones included
+	Min         int `json:"min" yaml:"min"`                 // over the topic's subscribers
+	Max         int `json:"max" yaml:"max"`
 }
 
 // SimDoc is a join/leave simulation.
@@ -99,6 +100,7 @@ func StatsOf(s Scenario, a Assignment) (Stats, []string) {
 			if !subscribes(m, t) {
 				continue
 			}
+			ts.Subscribers++
 			n := len(a[m.ID][t])
 			if n > 0 {
 				ts.Members++

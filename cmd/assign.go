@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,11 +95,17 @@ partition lands. --compare A,B shows other assignors on the same input.`,
 			}
 			opts.Change = assign.Change{Join: max(join, len(joinIDs)), JoinIDs: joinIDs, Leave: leave}
 			if compare != "" {
-				opts.Compare = strings.Split(compare, ",")
-				for _, a := range opts.Compare {
-					if !containsFold(assign.Assignors, strings.TrimSpace(a)) {
+				seen := map[string]bool{}
+				for _, a := range strings.Split(compare, ",") {
+					a = strings.ToLower(strings.TrimSpace(a))
+					if !slices.Contains(assign.Assignors, a) {
 						return flagErrorf("--compare %q: %q is not an assignor; use: %s", compare, a, strings.Join(assign.Assignors, ", "))
 					}
+					if seen[a] {
+						return flagErrorf("--compare %q: %s is given twice", compare, a)
+					}
+					seen[a] = true
+					opts.Compare = append(opts.Compare, a)
 				}
 				if opts.Change.Join > 0 || len(leave) > 0 {
 					return flagErrorf("--compare shows assignments side by side; simulate --join/--leave for one assignor at a time")
@@ -117,6 +124,12 @@ partition lands. --compare A,B shows other assignors on the same input.`,
 				}
 				opts.Scenario = s
 			} else if opts.FromGroup == "" {
+				// With --compare and no --assignor, the columns are the
+				// --compare list: its first assignor leads, not the
+				// --assignor default.
+				if !opts.assignorSet && len(opts.Compare) > 0 {
+					opts.Scenario.Assignor = opts.Compare[0]
+				}
 				old, err := quickScenario(&opts.Scenario, consumers, partitions, topics, fl.Changed("partitions"))
 				if err != nil {
 					return err
@@ -233,13 +246,14 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 	}
 	s := o.Scenario
 	var current assign.Assignment
+	var groupNote string // a KIP-848 group: which server assignor it uses
 	if o.FromGroup != "" {
 		r, err := o.f.startRun(ctx)
 		if err != nil {
 			return err
 		}
 		defer r.cancel()
-		live, now, protocol, err := assign.FromGroup(r.ctx, r.clients.Kgo, o.FromGroup)
+		live, now, g, err := assign.FromGroup(r.ctx, r.clients.Kgo, o.FromGroup)
 		if err != nil {
 			return r.explain(err)
 		}
@@ -247,18 +261,29 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 		if err := applyRacks(&live, o.Racks); err != nil {
 			return err
 		}
-		if !o.assignorSet && protocol != "" {
-			live.Assignor = protocol // preview the assignor the group uses now
+		// Preview the assignor the group uses now: a KIP-848 group's is the
+		// broker's, never a client-side one.
+		uses, err := g.Assignor()
+		switch {
+		case o.assignorSet:
+		case err != nil:
+			return err
+		case uses != "":
+			live.Assignor = uses
+		case len(o.Compare) > 0:
+			live.Assignor = o.Compare[0]
 		}
+		groupNote = g.Note(live.Assignor, o.assignorSet)
 		if err := live.Validate(); err != nil {
 			return err
 		}
 		s, current = live, now
 	}
-	doc := assign.Doc{SchemaVersion: 1, Assignor: s.Assignor, Client: s.Client, Notes: assign.Notes(s), Compare: []assign.CompareTo{}, Revoked: []assign.Move{}}
-	if doc.Notes == nil {
-		doc.Notes = []string{}
+	doc := assign.Doc{SchemaVersion: 1, Assignor: s.Assignor, Client: s.Client, Notes: []string{}, Compare: []assign.CompareTo{}, Revoked: []assign.Move{}}
+	if groupNote != "" {
+		doc.Notes = append(doc.Notes, groupNote)
 	}
+	doc.Notes = append(doc.Notes, assign.Notes(s)...)
 	if o.Change.Join > 0 || len(o.Change.Leave) > 0 {
 		sim, err := assign.Simulate(s, o.Change)
 		if err != nil {
@@ -308,8 +333,11 @@ func assignRun(ctx context.Context, o *AssignOptions) error {
 	}
 	doc.Stats, doc.IdleMembers = assign.StatsOf(s, a)
 	for _, other := range o.Compare {
+		if other == s.Assignor {
+			continue // each assignor is one column
+		}
 		cs := s
-		cs.Assignor = strings.TrimSpace(other)
+		cs.Assignor = other
 		ca, err := assign.Assign(cs)
 		if err != nil {
 			return err

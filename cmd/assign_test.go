@@ -5,8 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kgroups/kgroups/internal/lab"
+	"github.com/kgroups/kgroups/internal/labtest"
 )
 
 func TestAssignCommand(t *testing.T) {
@@ -152,5 +158,118 @@ func TestAssignRack(t *testing.T) {
 	_, out, _ = run(t, nil, "assign", "--from-file", file, "--rack", "c1=b", "--client", "librdkafka")
 	if !strings.Contains(out, "librdkafka 2.0.2 predates rack-aware assignment") {
 		t.Fatalf("%s", out)
+	}
+}
+
+// compareHeader is the compare table's header cells.
+func compareHeader(out string) []string {
+	line, _, _ := strings.Cut(out, "\n")
+	return regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(line), -1)
+}
+
+// --compare shows exactly the assignors asked for, each once, in order:
+// the --assignor default (range) is not a column of its own.
+func TestAssignCompareColumns(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--compare", "range,roundrobin,sticky,cooperative-sticky"}, "MEMBER|RANGE (java)|ROUNDROBIN (java)|STICKY (java)|COOPERATIVE-STICKY (java)"},
+		{[]string{"--compare", "roundrobin,sticky"}, "MEMBER|ROUNDROBIN (java)|STICKY (java)"},
+		{[]string{"--assignor", "sticky", "--compare", "range,sticky"}, "MEMBER|STICKY (java)|RANGE (java)"},
+		{[]string{"--assignor", "range", "--compare", "roundrobin"}, "MEMBER|RANGE (java)|ROUNDROBIN (java)"},
+		{[]string{"--compare", " RoundRobin , range"}, "MEMBER|ROUNDROBIN (java)|RANGE (java)"},
+	} {
+		args := append([]string{"assign", "--consumers", "3", "--topic", "orders=12"}, c.args...)
+		code, out, stderr := run(t, nil, args...)
+		if got := strings.Join(compareHeader(out), "|"); code != 0 || got != c.want {
+			t.Errorf("%v: exit %d, columns %s, want %s\n%s%s", c.args, code, got, c.want, out, stderr)
+		}
+	}
+	code, out, _ := run(t, nil, "assign", "--consumers", "3", "--topic", "orders=12", "--compare", "range,roundrobin,sticky", "-o", "json")
+	var doc struct {
+		Assignor string `json:"assignor"`
+		Compare  []struct {
+			Assignor string `json:"assignor"`
+		} `json:"compare"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || doc.Assignor != "range" || len(doc.Compare) != 2 ||
+		doc.Compare[0].Assignor != "roundrobin" || doc.Compare[1].Assignor != "sticky" {
+		t.Fatalf("json: exit %d %v\n%s", code, err, out)
+	}
+	code, _, stderr := run(t, nil, "assign", "--consumers", "3", "--partitions", "6", "--compare", "range,roundrobin,range")
+	if code != ExitUsage || !strings.Contains(stderr, `--compare "range,roundrobin,range": range is given twice`) {
+		t.Fatalf("duplicate: exit %d\n%s", code, stderr)
+	}
+}
+
+// The footer's per-topic line counts every member that subscribes, idle
+// ones included: it never contradicts the header's member count.
+func TestAssignFooterCountsIdleMembers(t *testing.T) {
+	t.Parallel()
+	code, out, stderr := run(t, nil, "assign", "--consumers", "20", "--partitions", "12")
+	if code != 0 || !strings.Contains(out, "· 20 members ·") ||
+		!strings.Contains(out, "per topic: topic 12 on 12 of 20 members (0–1; 8 get none)") || strings.Contains(out, "over 12 members") {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, _ = run(t, nil, "assign", "--consumers", "3", "--partitions", "12")
+	if code != 0 || !strings.Contains(out, "per topic: topic 12 over 3 members (4–4)") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, nil, "assign", "--consumers", "20", "--partitions", "12", "-o", "json")
+	var doc struct {
+		Stats struct {
+			PerTopic map[string]struct{ Members, Subscribers int } `json:"per_topic"`
+		} `json:"stats"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || doc.Stats.PerTopic["topic"].Members != 12 || doc.Stats.PerTopic["topic"].Subscribers != 20 {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+}
+
+// A KIP-848 group is previewed with the broker's assignor it reports
+// (kgo asks for range with its range balancer, uniform with sticky), not
+// a client-side one, and the output says so.
+func TestAssignFromGroupKIP848UsesServerAssignor(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("clicks", 3, 10)
+	l.Member(lab.MemberSpec{Group: "k-range", Topics: []string{"clicks"}, ClientID: "kr-1", KIP848: true})
+	l.Member(lab.MemberSpec{Group: "k-uniform", Topics: []string{"clicks"}, ClientID: "ku-1", KIP848: true, Balancer: kgo.CooperativeStickyBalancer()})
+	l.Member(lab.MemberSpec{Group: "classic", Topics: []string{"clicks"}, ClientID: "cl-1"})
+	l.WaitAssigned("k-range", 1, 3)
+	l.WaitAssigned("k-uniform", 1, 3)
+	l.WaitAssigned("classic", 1, 3)
+	env := l.Env()
+	type doc struct {
+		Assignor string   `json:"assignor"`
+		Notes    []string `json:"notes"`
+	}
+	for _, c := range []struct{ group, want, note string }{
+		{"k-range", "server-range", "k-range is a KIP-848 group (type consumer): the broker assigns its partitions with its range assignor, previewed as server-range"},
+		{"k-uniform", "uniform", "k-uniform is a KIP-848 group (type consumer): the broker assigns its partitions with its uniform assignor, previewed as uniform"},
+		{"classic", "range", ""},
+	} {
+		code, out, stderr := run(t, env, "assign", "--from-group", c.group, "-o", "json")
+		var d doc
+		if err := json.Unmarshal([]byte(out), &d); err != nil || code != 0 || d.Assignor != c.want {
+			t.Fatalf("%s: exit %d %v, assignor %q want %q\n%s%s", c.group, code, err, d.Assignor, c.want, out, stderr)
+		}
+		notes := strings.Join(d.Notes, "\n")
+		if (c.note == "") != !strings.Contains(notes, "KIP-848 group") || !strings.Contains(notes, c.note) {
+			t.Fatalf("%s: notes %q, want %q", c.group, notes, c.note)
+		}
+	}
+	code, out, _ := run(t, env, "assign", "--from-group", "k-range")
+	if code != 0 || !strings.Contains(out, "ASSIGNOR server-range (broker, KIP-848)") || !strings.Contains(out, "note: k-range is a KIP-848 group") {
+		t.Fatalf("table: exit %d\n%s", code, out)
+	}
+	// An explicit --assignor is honoured, and the note says what the broker uses.
+	code, out, _ = run(t, env, "assign", "--from-group", "k-range", "--assignor", "cooperative-sticky", "-o", "json")
+	var d doc
+	if err := json.Unmarshal([]byte(out), &d); err != nil || code != 0 || d.Assignor != "cooperative-sticky" ||
+		!strings.Contains(strings.Join(d.Notes, "\n"), "k-range is a KIP-848 group (type consumer): the broker assigns its partitions with its range assignor (server-range); this preview uses --assignor cooperative-sticky as asked") {
+		t.Fatalf("explicit: exit %d %v\n%s", code, err, out)
 	}
 }

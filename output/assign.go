@@ -18,8 +18,8 @@ func (p *Printer) Assign(doc assign.Doc) error {
 		return p.assignCompare(doc)
 	}
 	st := doc.Stats
-	fmt.Fprintf(p.w, "%s · %d members · %d partitions · balance %d (%d–%d per member)\n",
-		p.st.paint(p.st.bold, fmt.Sprintf("ASSIGNOR %s (%s)", doc.Assignor, doc.Client)), st.Members, st.Partitions, st.Balance, st.Min, st.Max)
+	fmt.Fprintf(p.w, "%s · %s · %d partitions · balance %d (%d–%d per member)\n",
+		p.st.paint(p.st.bold, "ASSIGNOR "+assignorLabel(doc.Assignor, doc.Client)), plural(st.Members, "member"), st.Partitions, st.Balance, st.Min, st.Max)
 	members := slices.Sorted(maps.Keys(doc.Assignment))
 	if doc.Simulation != nil {
 		return p.assignSimulation(doc, members)
@@ -82,7 +82,17 @@ func (p *Printer) assignFooter(idle []string, st assign.Stats, notes []string) {
 	var per []string
 	for _, t := range slices.Sorted(maps.Keys(st.PerTopic)) {
 		ts := st.PerTopic[t]
-		per = append(per, fmt.Sprintf("%s %d over %d members (%d–%d)", t, ts.Partitions, ts.Members, ts.Min, ts.Max))
+		// Every subscriber is counted, idle ones included: the line never
+		// contradicts the header's member count.
+		if ts.Members < ts.Subscribers {
+			none := fmt.Sprintf("%d get none", ts.Subscribers-ts.Members)
+			if ts.Subscribers-ts.Members == 1 {
+				none = "1 gets none"
+			}
+			per = append(per, fmt.Sprintf("%s %d on %d of %d members (%d–%d; %s)", t, ts.Partitions, ts.Members, ts.Subscribers, ts.Min, ts.Max, none))
+		} else {
+			per = append(per, fmt.Sprintf("%s %d over %s (%d–%d)", t, ts.Partitions, plural(ts.Subscribers, "member"), ts.Min, ts.Max))
+		}
 	}
 	if len(per) > 0 {
 		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "per topic: "+strings.Join(per, "; ")))
@@ -157,7 +167,9 @@ func (p *Printer) assignCompare(doc assign.Doc) error {
 	all := append([]assign.CompareTo{{Assignor: doc.Assignor, Client: doc.Client, Assignment: doc.Assignment, Stats: doc.Stats, IdleMembers: doc.IdleMembers}}, doc.Compare...)
 	headers := []string{"MEMBER"}
 	for _, c := range all {
-		headers = append(headers, strings.ToUpper(c.Assignor)+" ("+c.Client+")")
+		label := assignorLabel(c.Assignor, c.Client)
+		name, rest, _ := strings.Cut(label, " ")
+		headers = append(headers, strings.ToUpper(name)+" "+rest)
 	}
 	t := newTable(headers...)
 	for _, m := range slices.Sorted(maps.Keys(doc.Assignment)) {
@@ -179,6 +191,15 @@ func (p *Printer) assignCompare(doc assign.Doc) error {
 		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "note: "+n))
 	}
 	return nil
+}
+
+// assignorLabel is "range (java)": the assignor and whose implementation;
+// a KIP-848 server assignor runs on the broker, whatever the client.
+func assignorLabel(assignor, client string) string {
+	if assignor == assign.Uniform || assignor == assign.ServerRange {
+		return assignor + " (broker, KIP-848)"
+	}
+	return assignor + " (" + client + ")"
 }
 
 // memberName shortens long member ids on a terminal; pipes and -o wide
