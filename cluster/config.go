@@ -2,8 +2,10 @@ package cluster
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -256,7 +258,7 @@ func FromProperties(p *Properties) (Config, []Warning, error) {
 			if s := closestKey(k); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else {
-				msg += "; supported: bootstrap.servers, security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*, ssl.keystore.* (PEM)"
+				msg += "; supported: " + strings.Join(slices.Sorted(maps.Keys(supportedKeys)), ", ")
 			}
 			return Config{}, nil, &InputError{Msg: msg}
 		}

@@ -124,7 +124,7 @@ func checkGroupNames(groups []string, regex string) error {
 	}
 	if regex != "" {
 		if _, err := regexp.Compile(regex); err != nil {
-			return flagErrorf("--regex %q: %v", regex, err)
+			return flagErrorf("--regex %q is not a Go regular expression: %s", regex, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		}
 	}
 	return nil
