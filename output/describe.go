@@ -92,6 +92,30 @@ func (p *Printer) groupTitle(g describe.GroupView) {
 	p.writeWrapped("", strings.Join(parts, " · "), noPaint)
 }
 
+// offsetsTable fits and renders a group's partition rows (or says why
+// there are none), then the notes under them: the rows' errors and the
+// group's anomalies, wrapped to the terminal.
+func (p *Printer) offsetsTable(t *table, headers []string, rows [][]string, g describe.GroupView, notes []string, none string) error {
+	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"TOPIC": nameRule, "CONSUMER-ID": idRule})
+	addRows(t, rows)
+	if len(rows) > 0 {
+		if err := t.render(p.w, p.opts.NoHeaders); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(p.w, p.st.paint(p.st.dim, none))
+	}
+	for _, a := range g.Anomalies {
+		if a.Kind != describe.AnomalyNotFound {
+			notes = append(notes, a.Detail)
+		}
+	}
+	for _, n := range notes {
+		p.writeWrapped(p.st.paint(p.st.bad, "! "), n, noPaint)
+	}
+	return nil
+}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
@@ -156,22 +180,8 @@ func (p *Printer) describeOffsets(g describe.GroupView) error {
 			notes = append(notes, fmt.Sprintf("%s/%d: %s", r.Topic, r.Partition, *r.Error))
 		}
 	}
-	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"TOPIC": nameRule, "CONSUMER-ID": idRule})
-	addRows(t, rows)
-	if len(g.Partitions) > 0 {
-		if err := t.render(p.w, p.opts.NoHeaders); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "(no committed or assigned partitions)"))
-	}
-	for _, a := range g.Anomalies {
-		if a.Kind != describe.AnomalyNotFound {
-			notes = append(notes, a.Detail)
-		}
-	}
-	for _, n := range notes {
-		p.writeWrapped(p.st.paint(p.st.bad, "! "), n, noPaint)
+	if err := p.offsetsTable(t, headers, rows, g, notes, "(no committed or assigned partitions)"); err != nil {
+		return err
 	}
 	p.summaryLine(g)
 	return nil

@@ -55,22 +55,8 @@ func (p *Printer) describeShareOffsets(g describe.GroupView) error {
 		}
 		rows = append(rows, row)
 	}
-	fitRows(headers, rows, p.fitWidth(), map[string]fitRule{"TOPIC": nameRule, "CONSUMER-ID": idRule})
-	addRows(t, rows)
-	if len(g.Partitions) > 0 {
-		if err := t.render(p.w, p.opts.NoHeaders); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(p.w, p.st.paint(p.st.dim, "(no share partitions: nothing assigned and no share state)"))
-	}
-	for _, a := range g.Anomalies {
-		if a.Kind != describe.AnomalyNotFound {
-			notes = append(notes, a.Detail)
-		}
-	}
-	for _, n := range notes {
-		fmt.Fprintln(p.w, p.st.paint(p.st.bad, "! ")+n)
+	if err := p.offsetsTable(t, headers, rows, g, notes, "(no share partitions: nothing assigned and no share state)"); err != nil {
+		return err
 	}
 	var parts []string
 	if s := g.Summary; s.MaxLag != nil && s.MaxLag.Lag > 0 {
