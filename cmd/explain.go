@@ -215,7 +215,13 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 		if err != nil {
 			return err
 		}
-		ctx, cancel := o.f.withTimeout(ctx)
+		// The wait between the two samples of --group comes on top of
+		// --timeout (as status's window does): --timeout bounds requests.
+		budget := o.f.timeout()
+		if o.Group != "" {
+			budget += o.Interval
+		}
+		ctx, cancel := context.WithTimeout(ctx, budget)
 		defer cancel()
 		in.Broker = explain.FetchBrokerLimits(ctx, clients.Admin)
 		if o.Topic != "" {

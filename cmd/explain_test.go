@@ -102,3 +102,17 @@ func TestExplainDialsOnlyForGroupOrTopic(t *testing.T) {
 		t.Fatalf("unknown group: %d %s", code, stderr)
 	}
 }
+
+// The wait between the two samples comes on top of --timeout (as on
+// status): a --timeout shorter than --sample-interval still lets each
+// request through. It once failed with "no answer ... within --timeout".
+func TestExplainSampleIntervalOnTopOfTimeout(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("orders", 2, 10)
+	l.Commit("billing", map[string]map[int32]int64{"orders": {0: 10, 1: 10}})
+	code, out, stderr := run(t, l.Env(), "explain", "--group", "billing", "--timeout", "1s", "--sample-interval", "1200ms", "--fail-on", "never")
+	if code != 0 || !strings.Contains(out, "GROUP billing") || strings.Contains(stderr, "within --timeout") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+}
