@@ -192,3 +192,38 @@ func TestLiveProtocolInformsEagerRule(t *testing.T) {
 		t.Fatalf("%s", f.Detail)
 	}
 }
+
+// A live KIP-848 group runs group.protocol=consumer: Java's default
+// assignor list says nothing about it (no eager warning, no suggestion to
+// move to what the group already uses) unless the user's settings say
+// otherwise.
+func TestLiveKIP848GroupIsNotEager(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("clicks", 2, 10)
+	l.Member(lab.MemberSpec{Group: "etl", Topics: []string{"clicks"}, ClientID: "etl-1", KIP848: true})
+	l.Member(lab.MemberSpec{Group: "etl", Topics: []string{"clicks"}, ClientID: "etl-2", KIP848: true})
+	l.WaitAssigned("etl", 2, 2)
+	rep := doctor(t, l, "etl", explain.Setting{Key: "heartbeat.interval.ms", Value: "20000", Source: "--set"})
+	if rep.GroupType == nil || *rep.GroupType != "consumer" {
+		t.Fatalf("group type %v", rep.GroupType)
+	}
+	none(t, rep, "eager-rebalance")
+	none(t, rep, "heartbeat-session") // a broker setting under KIP-848
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Fix, "group.protocol=consumer") {
+			t.Fatalf("%s suggests what the group already does: %s", f.ID, f.Fix)
+		}
+	}
+	k := finding(t, rep, "kip848-keys")
+	if k.Severity != explain.Warn || !strings.Contains(k.Detail, "live group is a KIP-848 group") || !strings.Contains(k.Detail, "heartbeat.interval.ms set") {
+		t.Fatalf("%+v", k)
+	}
+	// The user's explicit classic protocol wins for the session rules; the
+	// assignor still does not make a KIP-848 group eager.
+	rep = doctor(t, l, "etl", explain.Setting{Key: "group.protocol", Value: "classic", Source: "--set"},
+		explain.Setting{Key: "heartbeat.interval.ms", Value: "20000", Source: "--set"})
+	finding(t, rep, "heartbeat-session")
+	none(t, rep, "eager-rebalance")
+	none(t, rep, "kip848-keys")
+}

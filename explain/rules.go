@@ -70,6 +70,13 @@ func Explain(in Input) (Report, error) {
 			c.set["partition.assignment.strategy"] = Setting{Key: "partition.assignment.strategy", Value: *g.Protocol, Source: "the live group's protocol"}
 		}
 	}
+	// A live KIP-848 group (type consumer) runs group.protocol=consumer:
+	// the broker assigns, so the client-side assignor and session rules do
+	// not apply unless the user's own settings say otherwise.
+	if liveKIP848(in) && !c.isSet("group.protocol") {
+		c.values["group.protocol"] = "consumer"
+		c.set["group.protocol"] = Setting{Key: "group.protocol", Value: "consumer", Source: liveProtocolSource}
+	}
 	rules := []func(*config, Input) ([]Finding, error){
 		unknownKeys(unknown), pollBudget, heartbeatSession, sessionRange, rebalanceProtocol, staticMembership,
 		idleConsumers, throughput, autoCommit, offsetReset, fetchTiming, kip848Keys,
@@ -358,9 +365,20 @@ func sessionRange(c *config, in Input) ([]Finding, error) {
 
 var eagerAssignors = map[string]bool{"range": true, "roundrobin": true, "sticky": true}
 
+// liveProtocolSource names group.protocol=consumer taken from a live
+// KIP-848 group rather than from the user's settings.
+const liveProtocolSource = "the live group's type (consumer)"
+
+// liveKIP848 reports a live group of type consumer (KIP-848).
+func liveKIP848(in Input) bool {
+	return in.Live != nil && in.Live.Second.Type != nil && strings.EqualFold(*in.Live.Second.Type, "consumer")
+}
+
 // rebalanceProtocol: one eager assignor in the list makes the member eager.
+// In a live KIP-848 group the broker assigns and no rebalance is eager,
+// whatever the member's assignor list says.
 func rebalanceProtocol(c *config, in Input) ([]Finding, error) {
-	if c.consumerProtocol() {
+	if c.consumerProtocol() || liveKIP848(in) {
 		return nil, nil
 	}
 	assignors := c.assignors()
@@ -626,20 +644,31 @@ func kip848Keys(c *config, in Input) ([]Finding, error) {
 			set = append(set, k)
 		}
 	}
+	live := ""
+	if c.where("group.protocol") == liveProtocolSource {
+		live = "The live group is a KIP-848 group (type consumer) and the settings given do not set group.protocol, so its members are taken to run group.protocol=consumer. "
+	}
 	if len(set) == 0 {
 		return []Finding{{ID: "kip848-keys", Severity: Info, Title: "KIP-848: the broker runs the group",
-			Detail: "With group.protocol=consumer the broker assigns partitions (group.remote.assignor, or the broker's group.consumer.assignors), and the session timeout and heartbeat interval are broker settings (group.consumer.session.timeout.ms 45 s, group.consumer.heartbeat.interval.ms 5 s by default). Only partitions that move pause.",
+			Detail: live + "With group.protocol=consumer the broker assigns partitions (group.remote.assignor, or the broker's group.consumer.assignors), and the session timeout and heartbeat interval are broker settings (group.consumer.session.timeout.ms 45 s, group.consumer.heartbeat.interval.ms 5 s by default). Only partitions that move pause.",
 			Fix:    "nothing to set client-side", Facts: map[string]any{}}}, nil
 	}
 	sev, consequence := Error, ""
 	switch in.Client {
 	case Java:
 		consequence = fmt.Sprintf("the Java client refuses to start: ConfigException \"%s cannot be set when group.protocol=CONSUMER\"", strings.Join(set, ", "))
-	default:
+	case FranzGo:
 		sev, consequence = Warn, "franz-go ignores them under the server-side protocol; the broker's values apply"
+	default:
+		sev, consequence = Warn, "the broker assigns and its group settings govern the group"
+	}
+	if live != "" {
+		// The protocol is inferred, not read from the config: the config
+		// as given may belong to a classic member, so no hard error.
+		sev = Warn
 	}
 	return []Finding{{ID: "kip848-keys", Severity: sev, Title: "client-side group settings under group.protocol=consumer",
-		Detail: fmt.Sprintf("group.protocol=consumer with %s set: %s. The broker's group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms apply, and group.remote.assignor picks the assignor.", strings.Join(set, ", "), consequence),
+		Detail: live + fmt.Sprintf("group.protocol=consumer with %s set: %s. The broker's group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms apply, and group.remote.assignor picks the assignor.", strings.Join(set, ", "), consequence),
 		Fix:    "remove " + strings.Join(set, ", ") + "; to tune, set group.remote.assignor client-side and group.consumer.* on the brokers",
 		Facts:  map[string]any{"set": set}}}, nil
 }
