@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/kgroups/kgroups/describe"
 )
 
 // Thresholds of the live rules.
 const (
-	hotPartitionShare = 0.5  // one partition holds at least half of the lag
+	hotPartitionShare = 0.5  // one partition holds at least half of the lag: not a slow member
 	sickMemberShare   = 0.75 // one member's partitions hold three quarters of it
 	minLagForShares   = 100  // below this, lag shares are noise
 )
@@ -64,7 +65,7 @@ func liveRules(c *config, in Input) []Finding {
 			Facts: map[string]any{"idle_members": idle, "members": len(g.Members)}})
 	}
 
-	out = append(out, lagShape(g, lag)...)
+	out = append(out, lagShape(first, g, lag, in.Live.Interval)...)
 	out = append(out, logBounds(c, g)...)
 
 	if subs := subscriptionSets(g); len(subs) > 1 {
@@ -100,23 +101,19 @@ func liveRules(c *config, in Input) []Finding {
 }
 
 // lagShape tells a hot partition (one key) from a sick member (one consumer).
-func lagShape(g describe.GroupView, total int64) []Finding {
+func lagShape(first, g describe.GroupView, total int64, interval time.Duration) []Finding {
 	if total < minLagForShares || len(g.Partitions) < 2 || g.Summary.MaxLag == nil {
 		return nil
 	}
 	max := g.Summary.MaxLag
-	if share := float64(max.Lag) / float64(total); share >= hotPartitionShare {
-		owner := "no member"
-		for _, p := range g.Partitions {
-			if p.Topic == max.Topic && p.Partition == max.Partition && p.ClientID != nil {
-				owner = *p.ClientID
-			}
+	if float64(max.Lag)/float64(total) >= hotPartitionShare {
+		// One partition holds half the lag or more: not spread over a
+		// member's partitions, so never a slow member; a hot key only
+		// with the evidence hotKey asks for.
+		if f, ok := hotKey(first, g, total, interval); ok {
+			return []Finding{f}
 		}
-		return []Finding{{ID: "hot-partition", Severity: Warn, Title: "one partition holds most of the lag",
-			Detail: fmt.Sprintf("%s/%d has %s of the group's %s lag (%.0f%%), owned by %s: a hot key. Adding consumers does not help — one partition is consumed by one member.",
-				max.Topic, max.Partition, fmtNum(float64(max.Lag)), fmtNum(float64(total)), 100*share, owner),
-			Fix:   "spread that key space (a better partitioning key, or more partitions for it), or make processing of its records faster",
-			Facts: map[string]any{"topic": max.Topic, "partition": max.Partition, "lag": max.Lag, "share": share}}}
+		return nil
 	}
 	if len(g.Members) < 2 {
 		return nil
@@ -209,4 +206,70 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// hotKey calls the partition with the most lag a hot key only on evidence
+// from both samples:
+//   - the group has members and one of them owns the partition (with no
+//     member, nothing is consumed and no key is hot);
+//   - its committed offset lies within the log (a commit below the log
+//     start or past the end explains the lag: commit-below-log-start);
+//   - a real majority: it holds at least two thirds of the group's lag
+//     (3 × its lag ≥ 2 × total);
+//   - its lag grew between the samples, or at least two thirds of the
+//     records produced to the group's partitions between them went to it.
+func hotKey(first, g describe.GroupView, total int64, interval time.Duration) (Finding, bool) {
+	max := g.Summary.MaxLag
+	if len(g.Members) == 0 || 3*max.Lag < 2*total {
+		return Finding{}, false
+	}
+	var hot *describe.PartitionView
+	for i, p := range g.Partitions {
+		if p.Topic == max.Topic && p.Partition == max.Partition {
+			hot = &g.Partitions[i]
+		}
+	}
+	if hot == nil || hot.ClientID == nil || hot.Anomaly != nil {
+		return Finding{}, false
+	}
+	before := map[string]describe.PartitionView{}
+	for _, p := range first.Partitions {
+		before[fmt.Sprintf("%s/%d", p.Topic, p.Partition)] = p
+	}
+	var produced, producedHot int64
+	for _, p := range g.Partitions {
+		b, ok := before[fmt.Sprintf("%s/%d", p.Topic, p.Partition)]
+		if !ok || b.LogEndOffset == nil || p.LogEndOffset == nil || *p.LogEndOffset < *b.LogEndOffset {
+			continue
+		}
+		d := *p.LogEndOffset - *b.LogEndOffset
+		produced += d
+		if p.Topic == hot.Topic && p.Partition == hot.Partition {
+			producedHot = d
+		}
+	}
+	facts := map[string]any{"topic": max.Topic, "partition": max.Partition, "lag": max.Lag, "share": float64(max.Lag) / float64(total),
+		"lag_change": nil, "produced": produced, "produced_to_partition": producedHot}
+	var evidence []string
+	b := before[fmt.Sprintf("%s/%d", hot.Topic, hot.Partition)]
+	if b.Lag != nil {
+		change := max.Lag - *b.Lag
+		facts["lag_change"] = change
+		if change > 0 {
+			evidence = append(evidence, fmt.Sprintf("its lag grew by %s", fmtNum(float64(change))))
+		}
+	}
+	if produced > 0 && 3*producedHot >= 2*produced {
+		evidence = append(evidence, fmt.Sprintf("it received %s of the %s records produced (%.0f%%)",
+			fmtNum(float64(producedHot)), fmtNum(float64(produced)), 100*float64(producedHot)/float64(produced)))
+	}
+	if len(evidence) == 0 {
+		return Finding{}, false
+	}
+	return Finding{ID: "hot-partition", Severity: Warn, Title: "one partition holds most of the lag",
+		Detail: fmt.Sprintf("%s/%d has %s of the group's %s lag (%.0f%%), owned by %s, and between the samples %s apart %s: a hot key. Adding consumers does not help — one partition is consumed by one member.",
+			max.Topic, max.Partition, fmtNum(float64(max.Lag)), fmtNum(float64(total)), 100*float64(max.Lag)/float64(total), *hot.ClientID,
+			fmtDur(interval), strings.Join(evidence, " and ")),
+		Fix:   "spread that key space (a better partitioning key, or more partitions for it), or make processing of its records faster",
+		Facts: facts}, true
 }

@@ -66,20 +66,61 @@ func TestLiveIdleMembers(t *testing.T) {
 	}
 }
 
-func TestLiveHotPartitionAndEmptyGroup(t *testing.T) {
+// An Empty group with most of its lag on one partition has no hot key:
+// nobody consumes, so nothing tells a key from a stopped consumer.
+func TestLiveEmptyGroupHasNoHotKey(t *testing.T) {
+	t.Parallel()
 	l := labtest.New(t)
 	l.Topic("orders", 3, 1000)
 	l.Commit("billing", map[string]map[int32]int64{"orders": {0: 100, 1: 990, 2: 990}})
 	rep := doctor(t, l, "billing")
-	hot := finding(t, rep, "hot-partition")
-	if !strings.Contains(hot.Detail, "orders/0 has 900 of the group's 920 lag (98%)") {
-		t.Fatalf("hot: %s", hot.Detail)
-	}
 	empty := finding(t, rep, "empty-with-lag")
 	if !strings.Contains(empty.Detail, "lag of 920 records (+0 in 300 ms)") {
 		t.Fatalf("empty: %s", empty.Detail)
 	}
+	none(t, rep, "hot-partition")
 	none(t, rep, "slow-member")
+}
+
+// Members consume, and producers keep writing to orders/0 while the group
+// never commits: its lag holds the majority and grows between the samples.
+func TestLiveHotPartition(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("orders", 3, 10)
+	l.Commit("fulfil", map[string]map[int32]int64{"orders": {0: 10, 1: 10, 2: 10}})
+	l.Member(lab.MemberSpec{Group: "fulfil", Topics: []string{"orders"}, ClientID: "fulfil-1"})
+	l.Member(lab.MemberSpec{Group: "fulfil", Topics: []string{"orders"}, ClientID: "fulfil-2"})
+	l.WaitAssigned("fulfil", 2, 3)
+	if err := lab.Produce(l.Ctx, l.Cl, "orders", 0, 300, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	stop, done := make(chan struct{}), make(chan error, 1)
+	go func() { // keep the key hot while explain samples
+		for {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if err := lab.Produce(l.Ctx, l.Cl, "orders", 0, 5, time.Time{}); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	rep := doctor(t, l, "fulfil")
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	hot := finding(t, rep, "hot-partition")
+	for _, want := range []string{"orders/0 has", "(100%), owned by fulfil-", "its lag grew by"} {
+		if !strings.Contains(hot.Detail, want) {
+			t.Fatalf("hot lacks %q: %s", want, hot.Detail)
+		}
+	}
 }
 
 func TestLiveSlowMember(t *testing.T) {
@@ -114,6 +155,23 @@ func TestLiveCommitBelowLogStart(t *testing.T) {
 	if !strings.Contains(f.Detail, "resumes at 400: 300 records (100–399) were never consumed") {
 		t.Fatalf("%s", f.Detail)
 	}
+}
+
+// The sandbox's audit-archiver: no members, nothing produced, and lag
+// from commits below the log start; 51 % on one partition is no hot key.
+func TestLiveCommitBelowLogStartIsNoHotKey(t *testing.T) {
+	t.Parallel()
+	l := labtest.New(t)
+	l.Topic("audit", 2, 1000)
+	l.Commit("archiver", map[string]map[int32]int64{"audit": {0: 100, 1: 150}})
+	for p := int32(0); p < 2; p++ {
+		if err := lab.DeleteRecordsBefore(l.Ctx, l.Adm, "audit", p, 400); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := doctor(t, l, "archiver")
+	finding(t, rep, "commit-below-log-start")
+	none(t, rep, "hot-partition")
 }
 
 // A classic member joins as leader and never sends SyncGroup: the group

@@ -537,3 +537,79 @@ func TestDescribeEveryTableKey(t *testing.T) {
 		t.Fatalf("typo: %v", err)
 	}
 }
+
+// hotGroup builds two samples of a Stable group on topic t, with one
+// member owning every partition (or no member): each partition's lag and
+// log end in the first and the second sample.
+func hotGroup(members bool, lag1, lag2, end1, end2 []int64) *Live {
+	view := func(lags, ends []int64) describe.GroupView {
+		state, typ, owner := "Stable", "classic", "c-1"
+		g := describe.GroupView{Group: "g", State: &state, Type: &typ, Members: []describe.MemberView{}}
+		if members {
+			g.Members = append(g.Members, describe.MemberView{MemberID: "m-1", ClientID: owner, Partitions: len(lags)})
+		}
+		var total int64
+		for i, l := range lags {
+			committed := ends[i] - l
+			p := describe.PartitionView{Topic: "t", Partition: int32(i), CommittedOffset: &committed, LogEndOffset: &ends[i], Lag: &lags[i]}
+			if members {
+				p.ClientID = &owner
+			}
+			g.Partitions = append(g.Partitions, p)
+			total += l
+			if g.Summary.MaxLag == nil || l > g.Summary.MaxLag.Lag {
+				g.Summary.MaxLag = &describe.PartitionLag{Topic: "t", Partition: int32(i), Lag: l}
+			}
+		}
+		g.TotalLag = &total
+		return g
+	}
+	return &Live{First: view(lag1, end1), Second: view(lag2, end2), Interval: 5 * time.Second}
+}
+
+// A hot key needs members consuming, a two-thirds majority of the lag and
+// evidence over the two samples (lag growing, or produce skew); a group
+// with no members or a partition whose lag a commit below the log start
+// explains is never one.
+func TestHotPartitionNeedsEvidence(t *testing.T) {
+	t.Parallel()
+	ends := []int64{1000, 1000, 1000}
+	flat := []int64{1000, 1000, 1000}
+	cases := []struct {
+		name       string
+		members    bool
+		lag1, lag2 []int64
+		end2       []int64
+		belowStart bool
+		want       string // "" for no finding, else a detail fragment
+	}{
+		{"below two thirds", true, []int64{189, 51, 50}, []int64{199, 51, 50}, flat, false, ""},
+		{"at two thirds", true, []int64{190, 50, 50}, []int64{200, 50, 50}, flat, false, "t/0 has 200 of the group's 300 lag (67%), owned by c-1, and between the samples 5 s apart its lag grew by 10"},
+		{"above two thirds", true, []int64{240, 25, 25}, []int64{250, 25, 25}, flat, false, "250 of the group's 300 lag (83%)"},
+		{"no members", false, []int64{240, 25, 25}, []int64{250, 25, 25}, flat, false, ""},
+		{"lag from a commit below the log start", true, []int64{240, 25, 25}, []int64{250, 25, 25}, flat, true, ""},
+		{"lag stood, nothing produced", true, []int64{250, 25, 25}, []int64{250, 25, 25}, flat, false, ""},
+		{"lag stood, produce skewed at two thirds", true, []int64{250, 25, 25}, []int64{250, 25, 25}, []int64{1020, 1005, 1005}, false, "it received 20 of the 30 records produced (67%)"},
+		{"lag stood, produce below two thirds", true, []int64{250, 25, 25}, []int64{250, 25, 25}, []int64{1019, 1006, 1005}, false, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			live := hotGroup(tc.members, tc.lag1, tc.lag2, ends, tc.end2)
+			if tc.belowStart {
+				start, anomaly := int64(900), describe.AnomalyBelowStart
+				p := &live.Second.Partitions[0]
+				*p.CommittedOffset, p.LogStartOffset, p.Anomaly = 100, &start, &anomaly
+			}
+			f := find(t, Input{Client: Java, Live: live}, "hot-partition")
+			switch {
+			case tc.want == "" && f != nil:
+				t.Fatalf("no evidence, yet: %s", f.Detail)
+			case tc.want != "" && (f == nil || !strings.Contains(f.Detail, tc.want)):
+				t.Fatalf("want %q, got %+v", tc.want, f)
+			}
+			if s := find(t, Input{Client: Java, Live: live}, "slow-member"); s != nil {
+				t.Fatalf("one partition with half the lag is not a slow member: %s", s.Detail)
+			}
+		})
+	}
+}
