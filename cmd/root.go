@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -41,13 +42,17 @@ func ExecuteWith(ctx context.Context, io *IOStreams, args []string, getenv func(
 	streams := *io
 	stdout := &countingWriter{w: io.Out}
 	streams.Out = stdout
+	// stderr is written from several goroutines (the Kafka client's debug
+	// log, serve's sampler, concurrent reads of several clusters): one
+	// write at a time, so lines never interleave mid-line.
+	streams.ErrOut = lockedWriter{mu: &sync.Mutex{}, w: io.ErrOut}
 	f := NewFactory(&streams, getenv)
 	defer f.Close()
 	root := NewCmdRoot(f, build)
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(stdout)
-	root.SetErr(io.ErrOut)
+	root.SetErr(streams.ErrOut)
 	entered := markEntered(root)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && !*entered {
@@ -56,14 +61,14 @@ func ExecuteWith(ctx context.Context, io *IOStreams, args []string, getenv func(
 		// flags that exclude each other). It is typed here, where it enters:
 		// exit 2, and point at the help.
 		err = errs.Inputf("%s", usageMessage(err))
-		code := handleError(err, io.ErrOut)
+		code := handleError(err, streams.ErrOut)
 		if cmd != nil {
-			io.ErrOut.Write([]byte("Run '" + cmd.CommandPath() + " --help' for usage.\n"))
+			streams.ErrOut.Write([]byte("Run '" + cmd.CommandPath() + " --help' for usage.\n"))
 		}
 		errorDocument(f, cmd, stdout, err, code)
 		return code
 	}
-	code := handleError(err, io.ErrOut)
+	code := handleError(err, streams.ErrOut)
 	errorDocument(f, cmd, stdout, err, code)
 	return code
 }
