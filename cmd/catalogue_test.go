@@ -199,6 +199,9 @@ var catalogue = []badInput{
 	{"serve --all-groups --max-series -1", "--max-series -1: want 0 (no limit) or more", "none"},
 	{"serve --all-groups --type queue", `--type "queue" is not a group type`, "none"},
 	{"serve --all-groups --listen {listening}", "cannot listen", ""},
+	// sandbox --scale (benchmarks)
+	{"sandbox --scale 500x20", `--scale "500x20": want GROUPSxTOPICSxPARTITIONS[/POOL]`, "none"},
+	{"sandbox --scale 0x1x1", `--scale "0x1x1": want at least one group, topic and partition`, "none"},
 	// explain
 	{"explain sesion.timeout.ms", "did you mean session.timeout.ms?", "none"},
 	{"explain --client java9", `--client "java9" is not valid; use one of: java, librdkafka, franz-go, kafka-python`, "none"},

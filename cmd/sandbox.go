@@ -6,9 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/kgroups/kgroups/internal/lab"
 )
@@ -16,6 +20,7 @@ import (
 // NewCmdSandbox builds `kgroups sandbox`.
 func NewCmdSandbox(f *Factory) *cobra.Command {
 	var port, nodes int
+	var scale string
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run an embedded Kafka (kfake) on loopback, seeded with realistic groups",
@@ -33,6 +38,13 @@ lag moves. It runs until Ctrl-C; everything is in memory and lost on exit.`,
 			if nodes < 1 || nodes > 9 {
 				return flagErrorf("--nodes %d: use 1 to 9 brokers", nodes)
 			}
+			if scale != "" {
+				sc, err := parseScale(scale)
+				if err != nil {
+					return err
+				}
+				return scaleRun(cmd.Context(), f, sc, port, nodes)
+			}
 			sb, err := startSandbox(cmd.Context(), f, port, nodes)
 			if err != nil {
 				return err
@@ -46,7 +58,62 @@ lag moves. It runs until Ctrl-C; everything is in memory and lost on exit.`,
 	}
 	cmd.Flags().IntVar(&port, "port", 0, "first port to listen on (0: pick free ports)")
 	cmd.Flags().IntVar(&nodes, "nodes", 3, "number of brokers")
+	// For the scale measurements of docs/performance.md, not a story.
+	cmd.Flags().StringVar(&scale, "scale", "", "instead of the story: `GROUPSxTOPICSxPARTITIONS[/POOL]` groups committed on topic-000... (prints the brokers)")
+	_ = cmd.Flags().MarkHidden("scale")
 	return cmd
+}
+
+var scaleSpec = regexp.MustCompile(`^(\d+)x(\d+)x(\d+)(?:/(\d+))?$`)
+
+// parseScale reads --scale GROUPSxTOPICSxPARTITIONS[/POOL].
+func parseScale(v string) (lab.Scale, error) {
+	m := scaleSpec.FindStringSubmatch(v)
+	if m == nil {
+		return lab.Scale{}, flagErrorf("--scale %q: want GROUPSxTOPICSxPARTITIONS[/POOL], e.g. 500x20x50 or 10000x1x20/2", v)
+	}
+	n := make([]int, 4)
+	for i := 1; i <= 4; i++ {
+		if m[i] != "" {
+			n[i-1], _ = strconv.Atoi(m[i])
+		}
+	}
+	sc := lab.Scale{Groups: n[0], Topics: n[1], Partitions: n[2], Pool: n[3]}
+	if sc.Groups < 1 || sc.Topics < 1 || sc.Partitions < 1 || sc.Groups > 1_000_000 || sc.Partitions > 10_000 {
+		return lab.Scale{}, flagErrorf("--scale %q: want at least one group, topic and partition (at most 1,000,000 groups, 10,000 partitions)", v)
+	}
+	return sc, nil
+}
+
+// scaleRun serves a kfake cluster seeded with sc until Ctrl-C; the brokers
+// go to stdout (one line, for scripts), the rest to stderr.
+func scaleRun(ctx context.Context, f *Factory, sc lab.Scale, port, nodes int) error {
+	opts := []kfake.Opt{kfake.NumBrokers(nodes)}
+	if port > 0 {
+		ports := make([]int, nodes)
+		for i := range ports {
+			ports[i] = port + i
+		}
+		opts = append(opts, kfake.Ports(ports...))
+	}
+	c, err := lab.NewFake(opts...)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer c.Close()
+	cl, err := lab.Client(c.ListenAddrs())
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer cl.Close()
+	start := f.Now()
+	if err := sc.Seed(ctx, cl); err != nil {
+		return fmt.Errorf("sandbox: seeding: %w", err)
+	}
+	fmt.Fprintln(f.IO.Out, strings.Join(c.ListenAddrs(), ","))
+	fmt.Fprintf(f.IO.ErrOut, "seeded %d groups x %d topics x %d partitions in %s\n", sc.Groups, sc.Topics, sc.Partitions, f.Now().Sub(start).Round(time.Millisecond))
+	<-ctx.Done()
+	return nil
 }
 
 func startSandbox(ctx context.Context, f *Factory, port, nodes int) (*lab.Sandbox, error) {

@@ -6,11 +6,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kgroups/kgroups/describe"
 	klab "github.com/kgroups/kgroups/internal/lab"
@@ -56,45 +54,9 @@ func pipelineSizes(b *testing.B) []pipelineSize {
 // every group's offsets, eight groups at a time.
 func seedPipeline(l *lab, s pipelineSize) {
 	l.T.Helper()
-	for t := 0; t < s.topics; t++ {
-		name := fmt.Sprintf("topic-%03d", t)
-		l.topic(name, int32(s.partitions), 0)
-		var recs []*kgo.Record
-		for p := 0; p < s.partitions; p++ {
-			for i := 0; i < 10; i++ {
-				recs = append(recs, &kgo.Record{Topic: name, Partition: int32(p), Value: []byte("v")})
-			}
-		}
-		if err := l.Cl.ProduceSync(l.Ctx, recs...).FirstErr(); err != nil {
-			l.T.Fatal(err)
-		}
+	if err := (klab.Scale{Groups: s.groups, Topics: s.topics, Partitions: s.partitions}).Seed(l.Ctx, l.Cl); err != nil {
+		l.T.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for w := 0; w < 8; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for g := range work {
-				offs := map[string]map[int32]int64{}
-				for k := 0; k < s.topics; k++ {
-					t := fmt.Sprintf("topic-%03d", k)
-					offs[t] = map[int32]int64{}
-					for p := 0; p < s.partitions; p++ {
-						offs[t][int32(p)] = int64((g + p) % 10)
-					}
-				}
-				if err := klab.Commit(l.Ctx, l.Adm, fmt.Sprintf("group-%05d", g), offs); err != nil {
-					l.T.Error(err)
-				}
-			}
-		}()
-	}
-	for g := 0; g < s.groups; g++ {
-		work <- g
-	}
-	close(work)
-	wg.Wait()
 }
 
 // BenchmarkPipeline is the whole of `kgroups describe --all` after flag

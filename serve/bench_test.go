@@ -52,14 +52,8 @@ func benchSampleAndScrape(b *testing.B, n int, guard string, maxSeries int) {
 	{
 		b.Run(fmt.Sprintf("groups=%d/max-series=%s", n, guard), func(b *testing.B) {
 			l := labtest.New(b, kfake.NumBrokers(3))
-			l.Topic("t0", 20, 3)
-			l.Topic("t1", 20, 3)
-			for i := 0; i < n; i++ {
-				offs := map[int32]int64{}
-				for p := int32(0); p < 20; p++ {
-					offs[p] = 1
-				}
-				l.Commit(fmt.Sprintf("group-%05d", i), map[string]map[int32]int64{fmt.Sprintf("t%d", i%2): offs})
+			if err := (lab.Scale{Groups: n, Topics: 1, Pool: 2, Partitions: 20}).Seed(l.Ctx, l.Cl); err != nil {
+				b.Fatal(err)
 			}
 			cl, err := lab.Client(l.Brokers)
 			if err != nil {
